@@ -1,0 +1,36 @@
+//! `nok serve`: the web server.
+
+use nok_web::WebConfig;
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+#[group(id = "serve_args")]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "NOK_BIND", default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Port to listen on.
+    #[arg(long, env = "NOK_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Public base URL (used in QR codes and links); defaults to http://BIND:PORT.
+    #[arg(long, env = "NOK_BASE_URL")]
+    pub base_url: Option<String>,
+}
+
+impl Args {
+    pub fn config(&self) -> WebConfig {
+        let host = if self.bind == "0.0.0.0" { "127.0.0.1" } else { &self.bind };
+        WebConfig {
+            bind: self.bind.clone(),
+            port: self.port,
+            base_url: self.base_url.clone().unwrap_or_else(|| format!("http://{host}:{}", self.port)),
+            ..WebConfig::default()
+        }
+    }
+}
+
+pub async fn run(url: &str, args: Args) -> anyhow::Result<ExitCode> {
+    let db = super::open(url).await?;
+    nok_web::serve(db, args.config()).await?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,24 @@
+# Command line messages.
+cli-error = Ошибка
+cli-open-db-failed = Не удалось открыть базу данных
+cli-migrated = Схема базы данных обновлена.
+cli-password-prompt = Пароль
+cli-unknown-role = неизвестная роль; допустимы admin, authority, council, operator, staff, monitor
+cli-user-created = Создан пользователь
+cli-import-progress = Загрузка строк
+cli-import-rejects-written = Отклонённые строки записаны в файл
+cli-import-more-errors = Всего строк с ошибками: { $n }. Полный список — в веб-интерфейсе или с ключом --skip-invalid в файле отказов.
+cli-xlsx-needs-file = для XLSX укажите файл
+cli-exported = Выгружено организаций
+cli-demo-filling = Создаём демонстрационный регион
+cli-demo-ready = Демонстрационный регион готов.
+cli-demo-url = Адрес
+cli-demo-organizations = Организаций
+cli-demo-responses = анкет
+cli-demo-logins = Учётные записи (пароль у всех —
+demo-user-admin = Администратор системы
+demo-user-authority = Министерство здравоохранения (демо)
+demo-user-council = Член общественного совета (демо)
+demo-user-operator = Оператор (демо)
+demo-user-staff = Сотрудник больницы (демо)
+demo-user-monitor = Федеральный мониторинг (демо)

@@ -1,0 +1,185 @@
+# Scores: `nok score`, `nok recompute`, live indicators, checklists, aggregates, rankings, publication,
+# the explanation page and the cabinet list (issue 3).
+
+## Command line
+cli-score-bad-input = Ошибка во входных данных (поле { $field }): { $message }
+cli-score-csv-rows = Анкет в файле: { $n }
+cli-recompute-done = Счётчики пересчитаны: организаций и периодов — { $groups }, учтено анкет — { $responses }, за { $seconds } с.
+cli-recompute-period = Период
+cli-recompute-all-periods = все периоды
+
+## Navigation
+sc-nav-scores = Оценки
+sc-nav-aggregates = Сводные результаты
+
+## Explanation page
+sc-explain-title = Как рассчитана оценка
+sc-explain-lead = На этой странице показано, из каких данных и по каким формулам получено каждое число оценки организации.
+sc-explain-link = Как рассчитано
+sc-explain-period = Период оценки
+sc-explain-methodology = Версия методики
+sc-explain-effective = действует с
+sc-explain-policy = Правило при отсутствии данных
+sc-explain-policy-applied = Правило применено в показателях
+sc-explain-policy-not-applied = Правило не применялось: данных хватило для всех показателей.
+sc-explain-total = Итоговый показатель организации
+sc-explain-total-formula = S = (K1 + K2 + K3 + K4 + K5) / 5
+sc-explain-criteria = Критерии
+sc-explain-col-id = №
+sc-explain-col-name = Наименование
+sc-explain-col-formula = Формула
+sc-explain-col-inputs = Исходные данные
+sc-explain-col-value = Результат
+sc-explain-col-weight = Вес
+sc-explain-col-weight-used = Вес с учётом правила
+sc-explain-col-mark = Источник значения
+sc-explain-weight-in-total = Вес в итоговом показателе
+sc-explain-no-data = нет данных
+sc-explain-configurable = значение по умолчанию, настраивается
+sc-explain-mark-a = [A] установлено нормативными актами
+sc-explain-mark-b = [B] по практике операторов
+sc-explain-mark-c = [C] не подтверждено актами
+sc-explain-checklist-recorded = Данные независимой проверки (чек-лист оператора) внесены.
+sc-explain-checklist-missing = Чек-лист оператора за этот период ещё не внесён: показатели 1.2, 2.1, 3.1 и 3.2 рассчитаны по нулевым значениям, по показателю 1.1 данных нет.
+sc-explain-responses = Учтено анкет
+sc-explain-not-enough = Недостаточно ответов для публикации оценки.
+sc-explain-not-enough-text = Оценка публикуется, когда учтено не меньше { $min } анкет; сейчас учтено { $n }. Формулы и версия методики показаны ниже.
+sc-explain-print = Для печати воспользуйтесь командой печати браузера (Ctrl+P): страница оформлена для бумаги.
+sc-explain-back = Вернуться к странице организации
+sc-explain-back-cabinet = Вернуться к списку оценок
+sc-explain-rounding = Значения вычислены без промежуточного округления; показаны с округлением до двух знаков.
+sc-explain-published = Результаты за этот период опубликованы; показаны текущие значения.
+
+## Names of the inputs
+sc-input-stand_present = пунктов информации на стендах есть
+sc-input-stand_required = пунктов информации для стендов требуется
+sc-input-site_present = пунктов информации на сайте есть
+sc-input-site_required = пунктов информации для сайта требуется
+sc-input-remote_channels = дистанционных способов связи работает
+sc-input-comfort = комфортных условий есть
+sc-input-premises_accessibility = условий доступности помещений есть
+sc-input-service_accessibility = условий доступности услуг есть
+sc-input-waiting_points = баллы по шкале времени ожидания
+sc-input-yes = ответили «Да» на вопрос { $q }
+sc-input-answered = ответили на вопрос { $q }
+sc-input-not-given = не указано
+
+## Cabinet: organisations and their scores
+sc-cabinet-title = Оценки организаций
+sc-cabinet-lead = Текущие оценки по живым счётчикам анкет и чек-листам операторов, ход сбора анкет.
+sc-filter-period = Период
+sc-filter-apply = Показать
+sc-col-name = Организация
+sc-col-sphere = Сфера
+sc-col-region = Регион
+sc-col-total = Итог
+sc-col-responses = Анкет
+sc-col-target = Цель выборки
+sc-col-progress = Выборка
+sc-col-online = Онлайн
+sc-col-online-share = Доля онлайн
+sc-col-checklist = Чек-лист
+sc-col-rank = Место
+sc-col-actions = Действия
+sc-checklist-yes = внесён
+sc-checklist-no = не внесён
+sc-target-met = цель достигнута
+sc-online-target = цель { $n } (20 %)
+sc-found = Организаций
+sc-empty = Нет организаций для показа. Оценки появятся, когда в вашей зоне ответственности будут организации.
+sc-export = Выгрузить
+sc-summary-mean = Средний итоговый показатель
+sc-summary-assessed = Оценено организаций
+sc-summary-sample = Собрано анкет
+sc-summary-online = Из них онлайн
+
+## Aggregates, rankings, history, publication
+sc-agg-title = Сводные результаты и рейтинги
+sc-agg-level = Уровень
+sc-agg-level-sphere_in_region = сфера в регионе
+sc-agg-level-region = регион
+sc-agg-level-authority = орган власти
+sc-agg-level-country = все организации
+sc-agg-col-group = Группа
+sc-agg-col-organizations = Организаций
+sc-agg-col-assessed = Оценено
+sc-agg-mean-note = Средние — арифметическое среднее по организациям, оценённым в периоде (значение по умолчанию, настраивается). Места распределены по среднему итоговому показателю; при равенстве до сотых места делятся (1, 2, 2, 4).
+sc-agg-empty = Нет данных за этот период.
+sc-agg-no-authority = без органа власти
+sc-agg-all = Все организации
+sc-history-title = Динамика по годам
+sc-history-col-year = Год
+sc-history-empty = Данных за прошлые периоды нет.
+sc-publish-title = Публикация результатов
+sc-publish-lead = При публикации текущие результаты организаций вашей зоны ответственности за период фиксируются вместе с версией методики; последующие анкеты и изменения чек-листов их не меняют.
+sc-publish-button = Опубликовать результаты за { $period } год
+sc-publish-confirm-title = Опубликовать результаты за { $period } год?
+sc-publish-confirm-text = Будут зафиксированы результаты { $n } организаций. Отменить публикацию нельзя, повторная публикация за этот период невозможна.
+sc-publish-confirm = Да, опубликовать
+sc-publish-cancel = Отмена
+sc-publish-done = Результаты опубликованы.
+sc-publications = Опубликованные результаты
+sc-publications-empty = Результаты ещё не публиковались.
+sc-publication-col-period = Период
+sc-publication-col-authority = Орган власти
+sc-publication-col-organizations = Организаций
+sc-publication-col-at = Опубликовано
+sc-publication-col-by = Кем
+sc-publication-col-methodology = Методика
+
+## Checklists
+cl-title = Чек-лист независимой проверки
+cl-lead = Отметьте пункты, которые есть в организации (для дистанционных способов связи — которые указаны на сайте и работают при проверке). Каждый отсутствующий пункт попадает в список недостатков для плана по устранению.
+cl-year = Год оценки
+cl-section-stand = 1.1. Информация на информационных стендах
+cl-section-site = 1.1. Информация на официальном сайте
+cl-section-remote = 1.2. Дистанционные способы взаимодействия
+cl-section-comfort = 2.1. Комфортные условия предоставления услуг
+cl-section-premises = 3.1. Оборудование помещений и территории для инвалидов
+cl-section-services = 3.2. Условия доступности услуг для инвалидов
+cl-present = Есть
+cl-shown = Указан на сайте
+cl-tried = Проверен, работает
+cl-comment = Комментарий
+cl-evidence = Подтверждение (фото, адрес страницы, акт)
+cl-waiting = 2.2. Время ожидания
+cl-waiting-days = Среднее время ожидания, дней
+cl-waiting-days-hint = Норматив сферы — { $norm } дн.; баллы считаются по шкале методики (значение по умолчанию, настраивается).
+cl-waiting-points = Баллы по шкале времени ожидания
+cl-save = Сохранить чек-лист
+cl-saved = Чек-лист сохранён.
+cl-readonly = Вы можете просматривать чек-лист, но не изменять его.
+cl-not-recorded = Чек-лист за этот год ещё не внесён.
+cl-recorded-by = Последнее изменение
+cl-counts = Итого по разделу
+cl-shortcomings = Недостатки для плана по устранению
+cl-shortcomings-empty = Недостатков не выявлено.
+cl-shortcomings-none-yet = Список недостатков появится после сохранения чек-листа.
+cl-col-criterion = Раздел плана
+cl-col-indicator = Показатель
+cl-col-item = Недостаток
+cl-export = Выгрузить в XLSX
+cl-import = Загрузить из XLSX
+cl-import-file = Файл XLSX, выгруженный из этой формы
+cl-import-submit = Загрузить
+cl-import-done = Чек-лист загружен из файла.
+cl-import-no-file = Выберите файл.
+cl-xlsx-sheet = Чек-лист
+cl-xlsx-waiting-sheet = Ожидание
+cl-xlsx-col-section = Раздел
+cl-xlsx-col-indicator = Показатель
+cl-xlsx-col-code = Код пункта
+cl-xlsx-col-item = Пункт
+cl-xlsx-col-present = Есть (да/нет)
+cl-xlsx-col-tried = Проверен (да/нет)
+cl-xlsx-col-comment = Комментарий
+cl-xlsx-col-evidence = Подтверждение
+cl-xlsx-waiting-days = Среднее время ожидания, дней
+cl-xlsx-bad-file = Файл не читается как XLSX: { $reason }
+cl-xlsx-bad-header = В первой строке листа «{ $sheet }» нет столбца «{ $column }».
+cl-xlsx-bad-cell = Строка { $row }, столбец «{ $column }»: { $reason }
+cl-xlsx-yes-no = ожидается «да» или «нет»
+cl-xlsx-unknown-item = нет такого пункта в чек-листе этой сферы
+cl-xlsx-number = ожидается число
+cl-history = История изменений
+cl-open = Открыть чек-лист

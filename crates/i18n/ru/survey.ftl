@@ -1,0 +1,76 @@
+# The questionnaire, survey intake, channels and the review queue of flagged responses.
+
+channel-qr-poster = QR-код на плакате
+channel-qr-paper = QR-код на бумаге (талон, буклет)
+channel-qr-screen = QR-код на экране
+channel-website-widget = Виджет на сайте организации
+channel-invitation = Приглашение (e-mail, SMS)
+channel-portal = Портал OpenNOK
+channel-operator-interview = Интервью оператора
+channel-phone = Телефонный опрос
+channel-paper = Бумажная анкета
+channel-api = Приложение (API)
+
+intake-err-required = Заполните это поле.
+intake-err-invalid_uuid = Идентификатор анкеты должен быть UUID.
+intake-err-unknown_organization = Нет действующей организации с таким идентификатором.
+intake-err-unknown_channel = Неизвестный канал. Допустимы: qr_poster, qr_paper, qr_screen, website_widget, invitation, portal, operator_interview, phone, paper, api.
+intake-err-unknown_field = Такого поля нет в анкете.
+intake-err-wrong_type = Значение этого поля другого типа.
+intake-err-no_answers = Нет ни одного ответа на вопросы анкеты.
+intake-err-unknown_question = Такого вопроса нет: вопросы называются q1 … q15.
+intake-err-not_in_sphere = Этого вопроса нет в анкете сферы организации.
+intake-err-duplicate_answer = На вопрос { $number } дано больше одного ответа.
+intake-err-filter_not_yes = Ответ на этот вопрос даётся, только если на вопрос { $filter } ответили «Да».
+intake-err-answer_required = Выберите «Да» или «Нет».
+intake-err-too_long = Слишком длинный текст: не больше 2000 знаков.
+intake-err-invalid_sex = Выберите один из вариантов.
+intake-err-invalid_age = Укажите возраст числом полных лет, от 14 до 120.
+intake-err-not_json = Тело запроса должно быть JSON-объектом (Content-Type: application/json).
+intake-err-invalid_value = Выберите «Да» или «Нет».
+intake-err-rate_limited = Слишком много анкет подряд. Пожалуйста, повторите позже.
+intake-err-unavailable = Приём анкет временно недоступен. Повторите с тем же идентификатором.
+
+anketa-title = Анкета оценки качества условий
+anketa-lead = Ответьте «Да» или «Нет» на каждый вопрос — это займёт меньше минуты.
+anketa-question = Вопрос
+anketa-errors-title = Проверьте, пожалуйста, ответы
+anketa-filter-hint = Если на вопрос { $number } Вы ответили «Нет», пропустите этот вопрос.
+anketa-yes = Да
+anketa-no = Нет
+anketa-optional = необязательно
+anketa-anonymous = Анкета анонимна: мы не спрашиваем имя и контакты и не храним адрес Вашего устройства в открытом виде.
+anketa-submit = Отправить анкету
+anketa-rate-limited = Слишком много анкет отправлено подряд с этого устройства или из этой сети. Пожалуйста, повторите через несколько минут.
+anketa-thanks-title = Спасибо! Ваша анкета принята
+anketa-thanks-text = Ваши ответы сохранены. Повторно отправлять анкету не нужно.
+anketa-next-title = Что будет дальше
+anketa-next-counted = Ответы войдут в оценку организации за этот год вместе с ответами других получателей услуг; отдельные анкеты не публикуются.
+anketa-next-published = Оценка появляется на странице организации, когда наберётся достаточно ответов, и обновляется по мере поступления новых.
+anketa-next-plan = По итогам независимой оценки организация составляет план устранения недостатков; он публикуется на её странице.
+anketa-to-org = Страница организации
+
+flagged-title = Анкеты на проверке
+flagged-lead = Эти анкеты сохранены, но не учитываются в оценке: система защиты от накруток заметила повтор с одного устройства или всплеск анкет из одного источника. Примите анкету, если она настоящая, — она сразу войдёт в оценку; отклонённая анкета в оценку не войдёт.
+flagged-empty = Анкет на проверке нет.
+flagged-count = Всего на проверке
+flagged-col-received = Получена
+flagged-col-organization = Организация
+flagged-col-channel = Канал
+flagged-col-reason = Причина
+flagged-col-answers = Ответы
+flagged-col-actions = Решение
+flagged-accept = Принять
+flagged-reject = Отклонить
+flagged-reject-title = Отклонить анкету?
+flagged-reject-warning = Отклонённая анкета останется в базе для истории, но никогда не войдёт в оценку. Это решение нельзя отменить.
+flagged-done-accepted = Анкета принята и учтена в оценке.
+flagged-done-rejected = Анкета отклонена.
+flagged-done-stale = По этой анкете уже принято решение.
+flagged-reason-device-repeat = Повтор: с этого устройства уже была анкета об этой организации за последние 24 часа
+flagged-reason-burst = Всплеск: много анкет об этой организации из одного источника за короткое время
+flagged-reason- = Причина не указана
+nav-flagged = Анкеты на проверке
+
+audit-response-accept = Анкета принята после проверки
+audit-response-reject = Анкета отклонена после проверки

@@ -1,0 +1,232 @@
+//! Connecting to the database: the only place that knows SQLite from PostgreSQL.
+//!
+//! SQLite runs in WAL mode with a busy timeout on every connection and exactly one writer connection
+//! (`Db::write`), so writes queue in the pool instead of failing with `SQLITE_BUSY`; reads use a separate pool.
+//! PostgreSQL uses one pool for both.
+
+use crate::error::{Result, StoreError};
+use sea_orm::{DatabaseBackend, DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
+use sea_orm_migration::MigratorTrait;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Database handles. Clone freely: the pools are shared.
+#[derive(Clone)]
+pub struct Db {
+    /// The connection for writes (on SQLite: a pool of exactly one connection).
+    pub write: DatabaseConnection,
+    /// The connection for reads.
+    pub read: DatabaseConnection,
+    backend: DatabaseBackend,
+    url: String,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("backend", &self.backend).finish()
+    }
+}
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Db {
+    /// Connects to `sqlite://path` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("sqlite:") {
+            Self::connect_sqlite(url).await
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Self::connect_postgres(url).await
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_string()))
+        }
+    }
+
+    async fn connect_sqlite(url: &str) -> Result<Db> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true)
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-65536");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(options.clone())
+            .await?;
+        let readers = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(false)).await?;
+        Ok(Db {
+            write: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
+            read: SqlxSqliteConnector::from_sqlx_sqlite_pool(readers),
+            backend: DatabaseBackend::Sqlite,
+            url: url.to_string(),
+        })
+    }
+
+    async fn connect_postgres(url: &str) -> Result<Db> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        let conn = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
+        Ok(Db { write: conn.clone(), read: conn, backend: DatabaseBackend::Postgres, url: url.to_string() })
+    }
+
+    /// Connects and brings the schema up to date.
+    pub async fn open(url: &str) -> Result<Db> {
+        let db = Self::connect(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Applies pending migrations and the reference data (regions) they rely on.
+    pub async fn migrate(&self) -> Result<()> {
+        crate::migration::Migrator::up(&self.write, None).await?;
+        crate::repo::reference::ensure_regions(self).await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.backend
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.backend == DatabaseBackend::Sqlite
+    }
+
+    /// Closes the pools (SQLite checkpoints the WAL on the last close).
+    pub async fn close(self) -> Result<()> {
+        self.read.close().await?;
+        self.write.close().await?;
+        Ok(())
+    }
+}
+
+/// A throw-away database for tests: a fresh SQLite file, or — when `NOK_TEST_DATABASE_URL` names a
+/// PostgreSQL server — a freshly created database on it that is dropped when the guard goes away.
+pub mod testing {
+    use super::*;
+    use sea_orm::ConnectionTrait;
+
+    pub struct TestDb {
+        pub db: Db,
+        _dir: Option<tempdir::TempDirGuard>,
+        drop_pg: Option<(String, String)>,
+    }
+
+    mod tempdir {
+        /// Removes the directory on drop.
+        pub struct TempDirGuard(pub std::path::PathBuf);
+        impl Drop for TempDirGuard {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+    }
+
+    impl std::ops::Deref for TestDb {
+        type Target = Db;
+        fn deref(&self) -> &Db {
+            &self.db
+        }
+    }
+
+    impl Drop for TestDb {
+        fn drop(&mut self) {
+            if let Some((admin_url, name)) = self.drop_pg.take() {
+                // Dropping needs async; run it on a separate thread with its own runtime.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                    if let Ok(rt) = rt {
+                        rt.block_on(async move {
+                            if let Ok(admin) = Db::connect(&admin_url).await {
+                                let _ = admin
+                                    .write
+                                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                                    .await;
+                            }
+                        });
+                    }
+                })
+                .join();
+            }
+        }
+    }
+
+    /// Which backends the test suite must cover: SQLite always, PostgreSQL when asked for.
+    pub fn backends() -> Vec<&'static str> {
+        let mut v = vec!["sqlite"];
+        if std::env::var("NOK_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+            v.push("postgres");
+        }
+        v
+    }
+
+    /// A fresh, migrated database of the given backend ("sqlite" or "postgres").
+    pub async fn fresh(backend: &str) -> TestDb {
+        match backend {
+            "sqlite" => {
+                let dir = std::env::temp_dir().join(format!("nok-test-{}", uuid::Uuid::new_v4()));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let url = format!("sqlite://{}", dir.join("test.db").display());
+                let db = Db::open(&url).await.expect("open sqlite test db");
+                TestDb { db, _dir: Some(tempdir::TempDirGuard(dir)), drop_pg: None }
+            }
+            "postgres" => {
+                let admin_url = std::env::var("NOK_TEST_DATABASE_URL")
+                    .expect("NOK_TEST_DATABASE_URL must name a PostgreSQL server for the PostgreSQL suite");
+                let admin = Db::connect(&admin_url).await.expect("connect to NOK_TEST_DATABASE_URL");
+                let name = format!("nok_test_{}", uuid::Uuid::new_v4().simple());
+                admin
+                    .write
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .expect("create test database");
+                admin.close().await.ok();
+                let url = replace_database(&admin_url, &name);
+                let db = Db::open(&url).await.expect("open postgres test db");
+                TestDb { db, _dir: None, drop_pg: Some((admin_url, name)) }
+            }
+            other => panic!("unknown backend {other}"),
+        }
+    }
+
+    /// `postgres://host:5432/test?x` with database `name` instead of `test`.
+    fn replace_database(url: &str, name: &str) -> String {
+        let (base, query) = match url.split_once('?') {
+            Some((b, q)) => (b, Some(q)),
+            None => (url, None),
+        };
+        let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+        let base = match base[scheme_end..].find('/') {
+            Some(i) => &base[..scheme_end + i],
+            None => base,
+        };
+        match query {
+            Some(q) => format!("{base}/{name}?{q}"),
+            None => format!("{base}/{name}"),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn replaces_database_name() {
+            assert_eq!(super::replace_database("postgres://127.0.0.1:5432/test", "x"), "postgres://127.0.0.1:5432/x");
+            assert_eq!(
+                super::replace_database("postgres://u@h/test?sslmode=disable", "x"),
+                "postgres://u@h/x?sslmode=disable"
+            );
+            assert_eq!(super::replace_database("postgres://h", "x"), "postgres://h/x");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! What survey intake needs to know about responses already stored: which devices answered for which
+//! organisation recently, how many responses one source (hashed client address) sent to one organisation
+//! recently (the anti-fraud rules decide with these), and the stored facts a receipt is built from.
+//! Storage itself is `survey`; the decisions are the caller's.
+
+use crate::entities::{organization, response};
+use crate::error::{Result, StoreError};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{Condition, ConnectionTrait};
+use std::collections::{HashMap, HashSet};
+
+/// The stored facts of a response a client is told about (never its answers or its review status).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub id: uuid::Uuid,
+    pub organization_public_id: String,
+    pub channel: String,
+    pub period: i32,
+    pub created_at: i64,
+}
+
+/// `(device hash, organisation)` pairs among `devices` with a response stored at or after `since`.
+pub async fn devices_seen<C: ConnectionTrait>(
+    conn: &C,
+    devices: &[String],
+    since: i64,
+) -> Result<HashSet<(String, i32)>> {
+    if devices.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let stmt = Query::select()
+        .columns([response::Column::DeviceHash, response::Column::OrganizationId])
+        .from(response::Entity)
+        .and_where(Expr::col(response::Column::DeviceHash).is_in(devices.iter().cloned()))
+        .and_where(Expr::col(response::Column::CreatedAt).gte(since))
+        .to_owned();
+    let mut out = HashSet::new();
+    for row in conn.query_all(&stmt).await? {
+        let device: String = row.try_get("", "device_hash").map_err(StoreError::Db)?;
+        let org: i32 = row.try_get("", "organization_id").map_err(StoreError::Db)?;
+        out.insert((device, org));
+    }
+    Ok(out)
+}
+
+/// Responses stored at or after `since` for each of the given `(source hash, organisation)` pairs (pairs
+/// without any are absent). One indexed range per pair, so the cost follows the batch, not the table.
+pub async fn source_counts<C: ConnectionTrait>(
+    conn: &C,
+    pairs: &[(String, i32)],
+    since: i64,
+) -> Result<HashMap<(String, i32), u64>> {
+    if pairs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut any = Condition::any();
+    for (source, org) in pairs {
+        any = any.add(
+            Condition::all()
+                .add(Expr::col(response::Column::IpHash).eq(source.clone()))
+                .add(Expr::col(response::Column::OrganizationId).eq(*org))
+                .add(Expr::col(response::Column::CreatedAt).gte(since)),
+        );
+    }
+    let stmt = Query::select()
+        .columns([response::Column::IpHash, response::Column::OrganizationId])
+        .expr_as(Expr::col(response::Column::Id).count(), Alias::new("n"))
+        .from(response::Entity)
+        .cond_where(any)
+        .group_by_columns([response::Column::IpHash, response::Column::OrganizationId])
+        .to_owned();
+    let mut out = HashMap::new();
+    for row in conn.query_all(&stmt).await? {
+        let source: String = row.try_get("", "ip_hash").map_err(StoreError::Db)?;
+        let org: i32 = row.try_get("", "organization_id").map_err(StoreError::Db)?;
+        let n: i64 = row.try_get("", "n").map_err(StoreError::Db)?;
+        out.insert((source, org), u64::try_from(n).unwrap_or(0));
+    }
+    Ok(out)
+}
+
+/// Receipts of stored responses among `ids` (absent ids are left out).
+pub async fn receipts<C: ConnectionTrait>(conn: &C, ids: &[uuid::Uuid]) -> Result<Vec<Receipt>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stmt = Query::select()
+        .column((response::Entity, response::Column::Id))
+        .column((response::Entity, response::Column::Channel))
+        .column((response::Entity, response::Column::Period))
+        .column((response::Entity, response::Column::CreatedAt))
+        .column((organization::Entity, organization::Column::PublicId))
+        .from(response::Entity)
+        .inner_join(
+            organization::Entity,
+            Expr::col((organization::Entity, organization::Column::Id))
+                .equals((response::Entity, response::Column::OrganizationId)),
+        )
+        .and_where(Expr::col((response::Entity, response::Column::Id)).is_in(ids.iter().map(|u| u.to_string())))
+        .to_owned();
+    let mut out = Vec::with_capacity(ids.len());
+    for row in conn.query_all(&stmt).await? {
+        let id: String = row.try_get("", "id").map_err(StoreError::Db)?;
+        out.push(Receipt {
+            id: id.parse().map_err(|_| StoreError::Invalid(format!("stored response id {id:?} is not a UUID")))?,
+            organization_public_id: row.try_get("", "public_id").map_err(StoreError::Db)?,
+            channel: row.try_get("", "channel").map_err(StoreError::Db)?,
+            period: row.try_get("", "period").map_err(StoreError::Db)?,
+            created_at: row.try_get("", "created_at").map_err(StoreError::Db)?,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,135 @@
+//! Live scores: the methodology engine applied to the live counters of an organisation and period
+//! plus its recorded checklist. Reading a score never scans raw responses; [`recompute`] rebuilds the
+//! counters from them.
+
+use super::checklists;
+use crate::Db;
+use crate::error::{Result, StoreError};
+use nok_methodology::sample::Progress;
+use nok_methodology::{AnswerCounts, ChecklistCounts, Definition, QuestionId, ScoreInput, Scores, Sphere, YesNo};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+
+pub use super::recompute::RecomputeReport;
+
+/// Channels that count as the official online questionnaire for the 20 % online share (§5).
+pub const ONLINE_CHANNELS: [&str; 7] =
+    ["qr_poster", "qr_paper", "qr_screen", "website_widget", "invitation", "portal", "api"];
+
+/// Whether responses of `channel` count towards the online share.
+pub fn is_online(channel: &str) -> bool {
+    ONLINE_CHANNELS.contains(&channel)
+}
+
+/// Counters of one organisation and period.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Counters {
+    pub responses: u64,
+    pub answers: AnswerCounts,
+}
+
+/// A `SELECT` of `survey_counter` whose columns from `offset` on are `responses, q1_yes, q1_no, …`
+/// (read them back with [`counters_from_row`]).
+pub(crate) fn select_counters(leading: &[&str]) -> sea_orm::sea_query::SelectStatement {
+    let mut select = Query::select();
+    select.from(Alias::new("survey_counter"));
+    for c in leading {
+        select.column(Alias::new(*c));
+    }
+    select.column(Alias::new("responses"));
+    for q in 1..=15 {
+        select.column(Alias::new(format!("q{q}_yes"))).column(Alias::new(format!("q{q}_no")));
+    }
+    select
+}
+
+/// The counters in a row of [`select_counters`], starting at column `offset`.
+pub(crate) fn counters_from_row(row: &sea_orm::QueryResult, offset: usize) -> Result<Counters> {
+    let get = |i: usize| -> Result<u64> {
+        Ok(u64::try_from(row.try_get_by_index::<i64>(offset + i).map_err(StoreError::Db)?).unwrap_or(0))
+    };
+    let mut answers = AnswerCounts::new();
+    for q in QuestionId::all() {
+        let i = 1 + 2 * q.index();
+        answers.set(q, YesNo { yes: get(i)?, no: get(i + 1)? });
+    }
+    Ok(Counters { responses: get(0)?, answers })
+}
+
+/// Reads the live counters (all zero when nothing has arrived yet).
+pub async fn counters<C: ConnectionTrait>(conn: &C, organization_id: i32, period: i32) -> Result<Counters> {
+    let mut select = select_counters(&[]);
+    select
+        .and_where(Expr::col(Alias::new("organization_id")).eq(organization_id))
+        .and_where(Expr::col(Alias::new("period")).eq(period));
+    match conn.query_one(&select).await? {
+        Some(row) => counters_from_row(&row, 0),
+        None => Ok(Counters::default()),
+    }
+}
+
+/// Counted responses of an organisation and period through the online channels.
+pub async fn online_responses<C: ConnectionTrait>(conn: &C, organization_id: i32, period: i32) -> Result<u64> {
+    let stmt = Query::select()
+        .expr(Expr::col(Alias::new("responses")).sum().cast_as(Alias::new("BIGINT")))
+        .from(Alias::new("channel_counter"))
+        .and_where(Expr::col(Alias::new("organization_id")).eq(organization_id))
+        .and_where(Expr::col(Alias::new("period")).eq(period))
+        .and_where(Expr::col(Alias::new("channel")).is_in(ONLINE_CHANNELS))
+        .to_owned();
+    let n: Option<i64> = match conn.query_one(&stmt).await? {
+        Some(row) => row.try_get_by_index::<Option<i64>>(0).map_err(StoreError::Db)?,
+        None => None,
+    };
+    Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+}
+
+/// Live scores of an organisation for a period.
+#[derive(Clone, Debug)]
+pub struct LiveScores {
+    pub scores: Scores,
+    /// Counted responses.
+    pub responses: u64,
+    /// Counted responses through the online channels ([`ONLINE_CHANNELS`]).
+    pub online_responses: u64,
+    /// Whether the checklist of the period has been recorded (otherwise the fallback was used).
+    pub checklist_recorded: bool,
+    /// The checklist counts that were scored.
+    pub checklist: ChecklistCounts,
+}
+
+impl LiveScores {
+    /// Sample progress for an organisation with `population` yearly recipients (§5).
+    pub fn progress(&self, population: u64) -> Progress {
+        let def = Definition::by_id(&self.scores.methodology).unwrap_or_else(Definition::current);
+        Progress::with_rule(&def.sample, population, self.responses, self.online_responses)
+    }
+}
+
+/// Scores from the counters and the checklist recorded for the organisation and period; `checklist`
+/// is the fallback used when none is recorded (pass `ChecklistCounts::default()` for "nothing known").
+/// The methodology is the recorded checklist's version, else the one in force today.
+pub async fn live_scores<C: ConnectionTrait>(
+    conn: &C,
+    organization_id: i32,
+    sphere: Sphere,
+    period: i32,
+    checklist: ChecklistCounts,
+) -> Result<LiveScores> {
+    let c = counters(conn, organization_id, period).await?;
+    let online_responses = online_responses(conn, organization_id, period).await?;
+    let recorded = checklists::recorded(conn, period, Some(&[organization_id])).await?.remove(&organization_id);
+    let (def, checklist, checklist_recorded) = match recorded {
+        Some(r) => (r.definition, r.counts(sphere), true),
+        None => (Definition::current(), checklist, false),
+    };
+    let input = ScoreInput { sphere, checklist, answers: c.answers };
+    let scores = nok_methodology::score(def, &input, def.missing_data.default);
+    Ok(LiveScores { scores, responses: c.responses, online_responses, checklist_recorded, checklist })
+}
+
+/// Rebuilds `survey_counter` and `channel_counter` of `period` (all periods when `None`) from the
+/// accepted raw responses, in one transaction that keeps inserts out while it runs.
+pub async fn recompute(db: &Db, period: Option<i32>) -> Result<RecomputeReport> {
+    super::recompute::run(db, period).await
+}

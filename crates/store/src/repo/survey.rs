@@ -1,0 +1,120 @@
+//! Survey intake storage: a response is stored exactly once (keyed by its client-generated UUID), and in
+//! the same transaction the live counters of its organisation and period are incremented. A full
+//! recompute from raw responses must always give the same counters.
+
+use crate::Db;
+use crate::entities::response;
+use crate::error::Result;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
+
+pub const STATUS_ACCEPTED: &str = "accepted";
+pub const STATUS_FLAGGED: &str = "flagged";
+
+/// A response as it arrives (answers already normalised into masks).
+#[derive(Clone, Debug)]
+pub struct NewResponse {
+    pub id: uuid::Uuid,
+    pub organization_id: i32,
+    pub period: i32,
+    pub channel: String,
+    pub asked: u16,
+    pub yes: u16,
+    pub sex: Option<String>,
+    pub age: Option<i32>,
+    pub suggestions: Option<String>,
+    pub device_hash: Option<String>,
+    pub ip_hash: Option<String>,
+    /// Flagged responses are stored but stay out of the counters until accepted.
+    pub flag_reason: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored for the first time.
+    Created,
+    /// The id was already stored: nothing changed.
+    Duplicate,
+}
+
+fn to_active(r: &NewResponse) -> response::ActiveModel {
+    response::ActiveModel {
+        id: Set(r.id.to_string()),
+        organization_id: Set(r.organization_id),
+        period: Set(r.period),
+        channel: Set(r.channel.clone()),
+        asked: Set(i32::from(r.asked)),
+        yes: Set(i32::from(r.yes)),
+        sex: Set(r.sex.clone()),
+        age: Set(r.age),
+        suggestions: Set(r.suggestions.clone()),
+        device_hash: Set(r.device_hash.clone()),
+        ip_hash: Set(r.ip_hash.clone()),
+        status: Set(if r.flag_reason.is_some() { STATUS_FLAGGED } else { STATUS_ACCEPTED }.to_string()),
+        flag_reason: Set(r.flag_reason.clone()),
+        created_at: Set(r.created_at),
+    }
+}
+
+/// Adds one response's answers to the counters of (organisation, period), creating the rows if needed.
+pub async fn add_to_counters<C: ConnectionTrait>(
+    conn: &C,
+    organization_id: i32,
+    period: i32,
+    channel: &str,
+    asked: u16,
+    yes: u16,
+    sign: i64,
+) -> Result<()> {
+    super::counters::add_response(conn, organization_id, period, channel, asked, yes, sign).await
+}
+
+/// Stores a response if its id is new, without touching the counters.
+async fn insert_row<C: ConnectionTrait>(conn: &C, r: &NewResponse) -> Result<Outcome> {
+    let inserted = response::Entity::insert(to_active(r))
+        .on_conflict(OnConflict::column(response::Column::Id).do_nothing().to_owned())
+        .exec_without_returning(conn)
+        .await?;
+    Ok(if inserted == 0 { Outcome::Duplicate } else { Outcome::Created })
+}
+
+/// Inserts a response if its id is new, updating the counters in the same transaction.
+pub async fn insert_in<C: ConnectionTrait>(conn: &C, r: &NewResponse) -> Result<Outcome> {
+    let outcome = insert_row(conn, r).await?;
+    if outcome == Outcome::Created && r.flag_reason.is_none() {
+        add_to_counters(conn, r.organization_id, r.period, &r.channel, r.asked, r.yes, 1).await?;
+    }
+    Ok(outcome)
+}
+
+/// Inserts one response in its own transaction.
+pub async fn insert(db: &Db, r: &NewResponse) -> Result<Outcome> {
+    let txn = db.write.begin().await?;
+    let outcome = insert_in(&txn, r).await?;
+    txn.commit().await?;
+    Ok(outcome)
+}
+
+/// Inserts a batch in one transaction (group commit); outcomes in input order. The counters of the
+/// whole batch are updated at its end with one statement per counter table.
+pub async fn insert_batch(db: &Db, batch: &[NewResponse]) -> Result<Vec<Outcome>> {
+    let txn = db.write.begin().await?;
+    let mut out = Vec::with_capacity(batch.len());
+    let mut counters = super::counters::Pending::default();
+    for r in batch {
+        let outcome = insert_row(&txn, r).await?;
+        if outcome == Outcome::Created && r.flag_reason.is_none() {
+            counters.add(r.organization_id, r.period, &r.channel, r.asked, r.yes, 1);
+        }
+        out.push(outcome);
+    }
+    counters.flush(&txn).await?;
+    txn.commit().await?;
+    Ok(out)
+}
+
+/// A stored response by id.
+pub async fn get<C: ConnectionTrait>(conn: &C, id: &uuid::Uuid) -> Result<Option<response::Model>> {
+    Ok(response::Entity::find_by_id(id.to_string()).one(conn).await?)
+}

@@ -1,0 +1,201 @@
+//! Group commit: one writer task per instance takes accepted submissions from a queue, screens each batch
+//! with the anti-fraud rules, stores the whole batch in one transaction (`survey::insert_batch`: insert if
+//! the id is new, counters updated in the same transaction) and only then answers each waiting request.
+//! A request is therefore acknowledged only after its response is durably committed, and many requests
+//! share one commit.
+//!
+//! Anti-fraud rules decided here, from the database (so they hold across instances and restarts):
+//! * **device repeat** — the same device cookie already sent a response for the organisation within the
+//!   window (24 h by default): the new one is stored *flagged*, not dropped;
+//! * **burst** — one source (hashed client address) already sent `burst_max` responses for the organisation
+//!   within the burst window: further ones are stored flagged.
+//!
+//! Flagged responses stay out of the counters until an authority accepts them (`repo::flagged`).
+
+use nok_store::Db;
+use nok_store::repo::intake::{self, Receipt};
+use nok_store::repo::survey::{self, NewResponse, Outcome};
+use nok_store::time_util::now;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+/// Flag reason of a repeat from one device for one organisation within the window.
+pub const DEVICE_REPEAT: &str = "device_repeat";
+/// Flag reason of a burst from one source for one organisation.
+pub const BURST: &str = "burst";
+
+/// The anti-fraud thresholds the writer applies.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules {
+    /// Seconds within which a second response from one device for one organisation is a repeat.
+    pub device_window_secs: i64,
+    /// Seconds over which responses from one source for one organisation are counted.
+    pub burst_window_secs: i64,
+    /// How many responses one source may send for one organisation within the window before flagging.
+    pub burst_max: u64,
+}
+
+/// A stored response as the client is told about it.
+#[derive(Clone, Debug)]
+pub struct Stored {
+    pub receipt: Receipt,
+    /// `true` when this submission stored it; `false` when the id was stored before.
+    pub created: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the intake writer has stopped")]
+    Closed,
+    #[error("storing the response failed: {0}")]
+    Store(String),
+}
+
+/// Called after each commit with the organisations whose counters changed.
+pub type OnCommit = Arc<dyn Fn(&[i32]) + Send + Sync>;
+
+struct Job {
+    response: NewResponse,
+    public_id: String,
+    reply: oneshot::Sender<Result<Stored, WriteError>>,
+}
+
+/// The queue into the writer task. Clone freely.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer task (needs a Tokio runtime). It ends when every `Writer` handle is dropped.
+    pub fn start(db: Db, rules: Rules, batch_max: usize, queue: usize, on_commit: OnCommit) -> Writer {
+        let (tx, rx) = mpsc::channel(queue.max(1));
+        tokio::spawn(run(db, rules, batch_max.max(1), rx, on_commit));
+        Writer { tx }
+    }
+
+    /// Queues a response and waits until its batch is committed.
+    pub async fn store(&self, response: NewResponse, public_id: String) -> Result<Stored, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send(Job { response, public_id, reply }).await.map_err(|_| WriteError::Closed)?;
+        answer.await.map_err(|_| WriteError::Closed)?
+    }
+}
+
+async fn run(db: Db, rules: Rules, batch_max: usize, mut rx: mpsc::Receiver<Job>, on_commit: OnCommit) {
+    let mut jobs = Vec::with_capacity(batch_max);
+    while rx.recv_many(&mut jobs, batch_max).await > 0 {
+        metrics::histogram!("nok_intake_batch_size").record(jobs.len() as f64);
+        commit(&db, &rules, std::mem::take(&mut jobs), &on_commit).await;
+    }
+}
+
+async fn commit(db: &Db, rules: &Rules, jobs: Vec<Job>, on_commit: &OnCommit) {
+    let (mut responses, waiting): (Vec<NewResponse>, Vec<(String, oneshot::Sender<_>)>) =
+        jobs.into_iter().map(|j| (j.response, (j.public_id, j.reply))).unzip();
+    if let Err(e) = screen(db, rules, &mut responses).await {
+        tracing::error!(error = %e, "screening a batch failed");
+        return fail_all(waiting, &e.to_string());
+    }
+    let outcomes = match survey::insert_batch(db, &responses).await {
+        Ok(o) => o.into_iter().map(Ok).collect(),
+        Err(e) => {
+            // One bad response must not fail its neighbours: retry each on its own.
+            tracing::warn!(error = %e, size = responses.len(), "batch insert failed; storing one by one");
+            let mut each = Vec::with_capacity(responses.len());
+            for r in &responses {
+                each.push(survey::insert(db, r).await.map_err(|e| e.to_string()));
+            }
+            each
+        }
+    };
+    let duplicates: Vec<uuid::Uuid> = responses
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| matches!(o, Ok(Outcome::Duplicate)))
+        .map(|(r, _)| r.id)
+        .collect();
+    let earlier: HashMap<uuid::Uuid, Receipt> = match intake::receipts(&db.write, &duplicates).await {
+        Ok(list) => list.into_iter().map(|r| (r.id, r)).collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "reading receipts of repeated submissions failed");
+            HashMap::new()
+        }
+    };
+    let mut changed = Vec::new();
+    for ((r, outcome), (public_id, reply)) in responses.iter().zip(outcomes).zip(waiting) {
+        let result = match outcome {
+            Ok(Outcome::Created) => {
+                if r.flag_reason.is_none() {
+                    changed.push(r.organization_id);
+                }
+                metrics::counter!("nok_intake_stored_total", "flagged" => r.flag_reason.is_some().to_string())
+                    .increment(1);
+                Ok(Stored { receipt: receipt_of(r, public_id), created: true })
+            }
+            Ok(Outcome::Duplicate) => {
+                metrics::counter!("nok_intake_repeated_total").increment(1);
+                earlier
+                    .get(&r.id)
+                    .cloned()
+                    .map(|receipt| Stored { receipt, created: false })
+                    .ok_or_else(|| WriteError::Store("receipt missing".into()))
+            }
+            Err(e) => Err(WriteError::Store(e)),
+        };
+        let _ = reply.send(result);
+    }
+    if !changed.is_empty() {
+        changed.sort_unstable();
+        changed.dedup();
+        on_commit(&changed);
+    }
+}
+
+fn fail_all(waiting: Vec<(String, oneshot::Sender<Result<Stored, WriteError>>)>, error: &str) {
+    for (_, reply) in waiting {
+        let _ = reply.send(Err(WriteError::Store(error.to_string())));
+    }
+}
+
+fn receipt_of(r: &NewResponse, public_id: String) -> Receipt {
+    Receipt {
+        id: r.id,
+        organization_public_id: public_id,
+        channel: r.channel.clone(),
+        period: r.period,
+        created_at: r.created_at,
+    }
+}
+
+/// Sets `flag_reason` on the responses of the batch that break a rule, in arrival order.
+async fn screen(db: &Db, rules: &Rules, responses: &mut [NewResponse]) -> nok_store::error::Result<()> {
+    let mut devices: Vec<String> = responses.iter().filter_map(|r| r.device_hash.clone()).collect();
+    devices.sort_unstable();
+    devices.dedup();
+    let mut sources: Vec<(String, i32)> =
+        responses.iter().filter_map(|r| r.ip_hash.clone().map(|s| (s, r.organization_id))).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let at = now();
+    let mut seen = intake::devices_seen(&db.write, &devices, at - rules.device_window_secs).await?;
+    let mut counts = intake::source_counts(&db.write, &sources, at - rules.burst_window_secs).await?;
+    for r in responses.iter_mut() {
+        let mut reason = None;
+        if let Some(device) = &r.device_hash
+            && !seen.insert((device.clone(), r.organization_id))
+        {
+            reason = Some(DEVICE_REPEAT);
+        }
+        if let Some(source) = &r.ip_hash {
+            let n = counts.entry((source.clone(), r.organization_id)).or_insert(0);
+            if *n >= rules.burst_max {
+                reason = reason.or(Some(BURST));
+            }
+            *n += 1;
+        }
+        r.flag_reason = reason.map(str::to_string);
+    }
+    Ok(())
+}

@@ -1,0 +1,346 @@
+//! Scores in the browser over real HTTP, on SQLite and (with NOK_TEST_DATABASE_URL) PostgreSQL: the
+//! public explanation page (small-numbers rule, formulas, counts, comma decimals, configurable marks,
+//! methodology version, print styles), checklists recorded by an operator and refused to other
+//! scopes, XLSX export and import, the cabinet list with sorting and exports, aggregates and
+//! publication with confirmation.
+
+mod support;
+
+use nok_methodology::{AnswerMask, QuestionId, Sphere};
+use nok_registry::record::OrganizationRecord;
+use nok_store::entities::{contract, organization};
+use nok_store::repo::survey::{self, NewResponse};
+use nok_store::repo::{organizations, reference};
+use nok_store::{Actor, Role};
+use support::{PASSWORD, Server, client, csrf_of, login, start};
+
+const PERIOD: i32 = 2026;
+
+fn record(seed: u64, sphere: Sphere, name: &str) -> OrganizationRecord {
+    OrganizationRecord {
+        inn: nok_registry::ids::make_inn(seed),
+        full_name: name.to_owned(),
+        short_name: name.to_owned(),
+        ogrn: None,
+        kpp: None,
+        address: "г. Ярославль".into(),
+        latitude: None,
+        longitude: None,
+        website: None,
+        email: None,
+        phone: None,
+        sphere,
+        region_code: "76".into(),
+        authority: None,
+        population: 1000,
+        active: true,
+    }
+}
+
+/// 200 respondents with the §7 counts.
+fn worked_example() -> Vec<AnswerMask> {
+    (0..200u32)
+        .map(|i| {
+            let mut m = AnswerMask::EMPTY;
+            for (q, n) in [
+                (1u8, 80u32),
+                (3, 60),
+                (5, 180),
+                (6, 170),
+                (7, 12),
+                (9, 190),
+                (10, 194),
+                (11, 50),
+                (13, 184),
+                (14, 186),
+                (15, 188),
+            ] {
+                m.set(QuestionId(q), i < n);
+            }
+            for (q, filter, n) in [(2u8, 1u8, 76u32), (4, 3, 54), (8, 7, 9), (12, 11, 45)] {
+                if m.answer(QuestionId(filter)) == Some(true) {
+                    m.set(QuestionId(q), i < n);
+                }
+            }
+            m
+        })
+        .collect()
+}
+
+async fn store_responses(s: &Server, org: i32, masks: &[AnswerMask]) {
+    let batch: Vec<NewResponse> = masks
+        .iter()
+        .map(|m| NewResponse {
+            id: uuid::Uuid::new_v4(),
+            organization_id: org,
+            period: PERIOD,
+            channel: "portal".into(),
+            asked: m.asked,
+            yes: m.yes,
+            sex: None,
+            age: None,
+            suggestions: None,
+            device_hash: None,
+            ip_hash: None,
+            flag_reason: None,
+            created_at: 1_767_225_600,
+        })
+        .collect();
+    survey::insert_batch(&s.db, &batch).await.unwrap();
+}
+
+struct Setup {
+    ours: organization::Model,
+    theirs: organization::Model,
+    authority_id: i32,
+}
+
+/// Two health organisations of region 76, an authority over them, an operator with a contract over
+/// the first one, and users of every role.
+async fn setup(s: &Server) -> Setup {
+    let system = Actor::system();
+    let a = reference::upsert_authority(
+        &s.db,
+        &system,
+        reference::NewAuthority {
+            code: "76-health",
+            name: "Минздрав ЯО",
+            region_code: Some("76"),
+            sphere: Some("health"),
+        },
+    )
+    .await
+    .unwrap();
+    let ours = organizations::create(&s.db, &system, &record(1, Sphere::Health, "Больница № 1")).await.unwrap();
+    let theirs = organizations::create(&s.db, &system, &record(2, Sphere::Health, "Больница № 2")).await.unwrap();
+    let op = reference::create_operator(&s.db, &system, "Оператор", None).await.unwrap();
+    let c = contract::Model {
+        id: 0,
+        operator_id: op.id,
+        authority_id: a.id,
+        number: "1".into(),
+        period: PERIOD,
+        starts_on: None,
+        ends_on: None,
+    };
+    reference::create_contract(&s.db, &system, c, &[ours.id]).await.unwrap();
+    s.add_user("admin", Role::Admin, |_| {}).await;
+    s.add_user("auth", Role::Authority, |n| n.authority_id = Some(a.id)).await;
+    s.add_user("council", Role::Council, |n| n.authority_id = Some(a.id)).await;
+    s.add_user("op", Role::Operator, |n| n.operator_id = Some(op.id)).await;
+    s.add_user("staff2", Role::Staff, |n| n.organization_id = Some(theirs.id)).await;
+    Setup { ours, theirs, authority_id: a.id }
+}
+
+async fn get(c: &reqwest::Client, s: &Server, path: &str) -> (u16, String) {
+    let res = c.get(s.url(path)).send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn explanation_page_is_public_complete_and_printable() {
+    for backend in nok_store::db::testing::backends() {
+        let s = start(backend).await;
+        let w = setup(&s).await;
+        let anon = client();
+        let path = format!("/o/{}/explain?period={PERIOD}", w.ours.public_id);
+
+        // Below the minimum number of responses: formulas and version, but no values.
+        store_responses(&s, w.ours.id, &worked_example()[..5]).await;
+        let (status, html) = get(&anon, &s, &path).await;
+        assert_eq!(status, 200, "{backend}");
+        assert!(html.contains("Недостаточно ответов"), "{backend}");
+        assert!(html.contains("Y_q2") && html.contains("nok-20"), "formulas and the methodology version are shown");
+        assert!(!html.contains("<strong>95,00</strong>"));
+
+        store_responses(&s, w.ours.id, &worked_example()[5..]).await;
+        let (_, html) = get(&anon, &s, &path).await;
+        for expected in ["92,50", "95,00", "97,00", "94,80", "93,20", "75,00"] {
+            assert!(html.contains(expected), "{backend}: {expected} missing");
+        }
+        assert!(html.contains("<code>Y_q2</code> = 76"), "input counts are shown");
+        assert!(html.contains("значение по умолчанию, настраивается"), "[B]/[C] values are marked configurable");
+        assert!(html.contains("Чек-лист оператора за этот период ещё не внесён"));
+        assert!(html.contains("/static/scores.css"));
+        let css = anon.get(s.url("/static/scores.css")).send().await.unwrap().text().await.unwrap();
+        assert!(css.contains("@media print"), "print styles");
+        assert_eq!(get(&anon, &s, "/o/nosuchorg/explain").await.0, 404);
+
+        // The cabinet variant follows the scope.
+        let (staff, _) = login(&s, "staff2", PASSWORD).await;
+        assert_eq!(get(&staff, &s, &format!("/cabinet/scores/{}/explain", w.ours.id)).await.0, 403, "{backend}");
+        assert_eq!(get(&staff, &s, &format!("/cabinet/scores/{}/explain?period={PERIOD}", w.theirs.id)).await.0, 200);
+    }
+}
+
+#[tokio::test]
+async fn checklists_are_recorded_in_scope_and_round_trip_through_xlsx() {
+    for backend in nok_store::db::testing::backends() {
+        let s = start(backend).await;
+        let w = setup(&s).await;
+        let (op, _) = login(&s, "op", PASSWORD).await;
+        let form_path = format!("/cabinet/checklists/{}/{PERIOD}", w.ours.id);
+        let (status, html) = get(&op, &s, &form_path).await;
+        assert_eq!(status, 200, "{backend}");
+        assert!(html.contains("<fieldset") && html.contains("<legend>"), "a fieldset per section");
+        assert!(html.contains("name=\"present:comfort.water\""));
+        assert!(html.contains("name=\"tried:remote.phone\""), "remote channels: shown and tried");
+        let csrf = csrf_of(&html);
+
+        let res = op
+            .post(s.url(&form_path))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("present:comfort.water", "1"),
+                ("present:remote.phone", "1"),
+                ("tried:remote.phone", "1"),
+                ("present:remote.email", "1"),
+                ("comment:remote.email", "адрес на сайте не отвечает"),
+                ("waiting_days", "8"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "{backend}: {}", res.text().await.unwrap());
+        let (_, html) = get(&op, &s, &format!("{form_path}?saved=1")).await;
+        assert!(html.contains("Чек-лист сохранён"));
+        assert!(html.contains("адрес на сайте не отвечает"), "the comment is kept and shown with its shortcoming");
+        assert!(html.contains("Недостатки для плана по устранению"));
+        assert!(html.contains("checklist.save") || html.contains("history"), "history listed");
+
+        // A refused value comes back with the reason and the entered ticks.
+        let res = op
+            .post(s.url(&form_path))
+            .form(&[("csrf", csrf.as_str()), ("present:comfort.navigation", "1"), ("waiting_days", "-3")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        let html = res.text().await.unwrap();
+        assert!(html.contains("waiting_days"), "the field is named");
+        assert!(html.contains(
+            "name=\"present:comfort.navigation\" value=\"1\" aria-describedby=\"name-comfort-navigation\" checked"
+        ));
+
+        // Other scopes: the operator's non-contract organisation, the council and staff may not record.
+        let other = format!("/cabinet/checklists/{}/{PERIOD}", w.theirs.id);
+        assert_eq!(get(&op, &s, &other).await.0, 403);
+        assert_eq!(op.post(s.url(&other)).form(&[("csrf", csrf.as_str())]).send().await.unwrap().status(), 403);
+        let (council, _) = login(&s, "council", PASSWORD).await;
+        let (status, html) = get(&council, &s, &form_path).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("просматривать чек-лист, но не изменять"));
+        let ccsrf = csrf_of(&html);
+        assert_eq!(
+            council.post(s.url(&form_path)).form(&[("csrf", ccsrf.as_str())]).send().await.unwrap().status(),
+            403
+        );
+        let (staff, _) = login(&s, "staff2", PASSWORD).await;
+        assert_eq!(get(&staff, &s, &form_path).await.0, 403);
+
+        // XLSX: export, import the same file back, and a broken file is refused with a message.
+        let xlsx = op.get(s.url(&format!("{form_path}/export.xlsx"))).send().await.unwrap().bytes().await.unwrap();
+        assert!(xlsx.starts_with(b"PK"));
+        let upload = |bytes: Vec<u8>| {
+            reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name("c.xlsx"))
+        };
+        let res = op
+            .post(s.url(&format!("{form_path}/import?csrf={csrf}")))
+            .multipart(upload(xlsx.to_vec()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303, "{backend}");
+        let (_, html) = get(&op, &s, &format!("{form_path}?imported=1")).await;
+        assert!(html.contains("Чек-лист загружен из файла"));
+        assert!(
+            html.contains("name=\"present:comfort.water\" value=\"1\" aria-describedby=\"name-comfort-water\" checked"),
+            "ticks survive the round trip"
+        );
+        assert!(html.contains("адрес на сайте не отвечает"), "comments survive the round trip");
+        let res = op
+            .post(s.url(&format!("{form_path}/import?csrf={csrf}")))
+            .multipart(upload(b"not a workbook".to_vec()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 422);
+        assert!(res.text().await.unwrap().contains("не читается как XLSX"));
+
+        // The public explanation now says the checklist is recorded.
+        let (_, html) = get(&client(), &s, &format!("/o/{}/explain?period={PERIOD}", w.ours.public_id)).await;
+        assert!(html.contains("чек-лист оператора) внесены"));
+    }
+}
+
+#[tokio::test]
+async fn cabinet_list_aggregates_and_publication() {
+    for backend in nok_store::db::testing::backends() {
+        let s = start(backend).await;
+        let w = setup(&s).await;
+        store_responses(&s, w.ours.id, &worked_example()).await;
+        store_responses(&s, w.theirs.id, &worked_example()[..150]).await;
+        let (auth, _) = login(&s, "auth", PASSWORD).await;
+
+        let (status, html) = get(&auth, &s, &format!("/cabinet/scores?period={PERIOD}&sort=total&dir=desc")).await;
+        assert_eq!(status, 200, "{backend}");
+        assert!(html.contains("Больница № 1") && html.contains("Больница № 2"));
+        assert!(html.contains("aria-sort=\"descending\""));
+        assert!(html.contains("<progress"), "sample progress");
+        assert!(html.contains("200 / 400"), "collected against min(ceil(0.4 N), 600)");
+        let csv = auth
+            .get(s.url(&format!("/cabinet/scores/export/csv?period={PERIOD}")))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert!(csv.starts_with(b"\xEF\xBB\xBF"));
+        assert!(String::from_utf8_lossy(&csv).contains("Больница № 1"));
+        let xlsx = auth
+            .get(s.url(&format!("/cabinet/scores/export/xlsx?period={PERIOD}")))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert!(xlsx.starts_with(b"PK"));
+        assert_eq!(get(&auth, &s, "/cabinet/scores/export/pdf").await.0, 404);
+        let (_, staff_list) =
+            get(&login(&s, "staff2", PASSWORD).await.0, &s, &format!("/cabinet/scores?period={PERIOD}")).await;
+        assert!(!staff_list.contains("Больница № 1"), "staff see their own organisation only");
+
+        let (status, html) = get(&auth, &s, &format!("/cabinet/aggregates?period={PERIOD}&level=region")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Динамика по годам"));
+        assert!(html.contains("Опубликовать результаты за 2026 год"));
+
+        // Publication: a confirmation page, then the frozen snapshot; the council may not publish.
+        let confirm = format!("/cabinet/publish?period={PERIOD}&authority_id={}", w.authority_id);
+        let (status, html) = get(&auth, &s, &confirm).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("2 организаций") || html.contains("Будут зафиксированы результаты 2"), "{html}");
+        let csrf = csrf_of(&html);
+        let (council, _) = login(&s, "council", PASSWORD).await;
+        let form =
+            [("csrf", csrf.clone()), ("period", PERIOD.to_string()), ("authority_id", w.authority_id.to_string())];
+        assert_eq!(get(&council, &s, &confirm).await.0, 403);
+        let ccsrf = csrf_of(&get(&council, &s, &format!("/cabinet/checklists/{}/{PERIOD}", w.ours.id)).await.1);
+        let cform = [("csrf", ccsrf), ("period", PERIOD.to_string()), ("authority_id", w.authority_id.to_string())];
+        assert_eq!(council.post(s.url("/cabinet/publish")).form(&cform).send().await.unwrap().status(), 403);
+        let res = auth.post(s.url("/cabinet/publish")).form(&form).send().await.unwrap();
+        assert_eq!(res.status(), 303, "{backend}");
+        let (_, html) = get(&auth, &s, &format!("/cabinet/aggregates?period={PERIOD}&published=1")).await;
+        assert!(html.contains("Результаты опубликованы"));
+        assert!(html.contains("Минздрав ЯО"));
+        assert_eq!(
+            auth.post(s.url("/cabinet/publish")).form(&form).send().await.unwrap().status(),
+            400,
+            "published once per period"
+        );
+        let (_, html) = get(&client(), &s, &format!("/o/{}/explain?period={PERIOD}", w.ours.public_id)).await;
+        assert!(html.contains("Результаты за этот период опубликованы"));
+    }
+}

@@ -1,0 +1,72 @@
+//! A real server on a random local port over a fresh test database, and a cookie-keeping client.
+
+#![allow(dead_code)]
+
+use nok_store::db::testing::{self, TestDb};
+use nok_store::repo::users;
+use nok_store::{Actor, Role};
+use nok_web::WebConfig;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct Server {
+    pub base: String,
+    pub db: TestDb,
+}
+
+pub async fn start(backend: &str) -> Server {
+    start_with(backend, |_| {}).await
+}
+
+/// [`start`] with a changed configuration (e.g. intake limits).
+pub async fn start_with(backend: &str, configure: impl FnOnce(&mut WebConfig)) -> Server {
+    let db = testing::fresh(backend).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let mut config = WebConfig { base_url: base.clone(), ..WebConfig::default() };
+    configure(&mut config);
+    let state = nok_web::server::state(db.db.clone(), config).await.unwrap();
+    let app = nok_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Server { base, db }
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn add_user(&self, login: &str, role: Role, f: impl FnOnce(&mut users::NewUser)) {
+        let mut new =
+            users::NewUser { login: login.into(), password: PASSWORD.into(), role: Some(role), ..Default::default() };
+        f(&mut new);
+        users::create(&self.db, &Actor::system(), new).await.unwrap();
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// The value of the first `name="csrf"` hidden field on a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// Signs in through the login form; returns the client.
+pub async fn login(server: &Server, login: &str, password: &str) -> (reqwest::Client, reqwest::StatusCode) {
+    let c = client();
+    let page = c.get(server.url("/login")).send().await.unwrap().text().await.unwrap();
+    let csrf = csrf_of(&page);
+    let res = c
+        .post(server.url("/login"))
+        .form(&[("csrf", csrf.as_str()), ("login", login), ("password", password), ("next", "/registry")])
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (c, status)
+}

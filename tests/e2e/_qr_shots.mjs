@@ -1,0 +1,33 @@
+import { chromium } from 'playwright-core';
+const BASE = 'http://127.0.0.1:18931';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+async function login(user) {
+  await page.goto(`${BASE}/login`);
+  await page.fill('#login', user);
+  await page.fill('#password', 'demo-password');
+  await page.click('button[type=submit]');
+}
+await login('staff');
+await page.goto(`${BASE}/cabinet/qr`);
+await page.screenshot({ path: '/tmp/x/shots/org.png', fullPage: true });
+const url = page.url();
+const id = url.split('/').pop();
+await page.goto(`${BASE}/cabinet/placements/${id}`);
+await page.screenshot({ path: '/tmp/x/shots/placements.png', fullPage: true });
+await page.goto(`${BASE}/logout`).catch(() => {});
+const ctx2 = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+const p2 = await ctx2.newPage();
+await p2.goto(`${BASE}/login`);
+await p2.fill('#login', 'authority');
+await p2.fill('#password', 'demo-password');
+await p2.click('button[type=submit]');
+await p2.goto(`${BASE}/cabinet/qr`);
+await p2.screenshot({ path: '/tmp/x/shots/hub.png', fullPage: true });
+await p2.goto(`${BASE}/cabinet/coverage`);
+await p2.screenshot({ path: '/tmp/x/shots/coverage.png', fullPage: true });
+await p2.goto(`${BASE}/cabinet/scans`);
+await p2.screenshot({ path: '/tmp/x/shots/scans.png', fullPage: true });
+await p2.goto(`${BASE}/widget/${id}`).catch(()=>{});
+await browser.close();
+console.log(url);

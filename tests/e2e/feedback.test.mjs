@@ -1,0 +1,105 @@
+// Citizen feedback in a phone-sized browser: the review form (rules, errors tied to fields), moderation in the
+// cabinet, the review on the organisation page and a complaint; an appeal with its private status page and the
+// cabinet list with deadlines; a vote by keyboard only; the admin's outbox. axe-core finds no violations.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, launch, phonePage, assertAccessible, signIn } from './harness.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** The page of an organisation the demo authority («76-health») moderates. */
+async function healthOrganisation(page) {
+  await page.goto(`${BASE}/?region=76&sphere=health`);
+  const href = await page.getAttribute('main a[href^="/o/"]', 'href');
+  assert.ok(href, 'the search lists an organisation');
+  return href;
+}
+
+test('a review is held, moderated, published, and can be reported', async () => {
+  const page = await phonePage(browser);
+  const org = await healthOrganisation(page);
+  await page.goto(`${BASE}${org}`);
+  await assertAccessible(page, 'organisation page with the feedback sections');
+  await Promise.all([page.waitForNavigation(), page.click('a[href^="/reviews/"][href$="/new"]')]);
+  assert.match(await page.textContent('h1'), /Отзыв об организации/);
+  await assertAccessible(page, 'review form');
+  await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+  assert.equal(await page.getAttribute('#body', 'aria-invalid'), 'true');
+  await assertAccessible(page, 'review form with errors');
+  const marker = `Проверка ${Date.now()}: в регистратуре помогли быстро, подробнее на www.example.ru`;
+  await page.fill('#body', marker);
+  await page.check('#accepts_rules');
+  await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+  assert.match(await page.textContent('main'), /на проверке у модератора/);
+  assert.match(await page.inputValue('#fb-private-link'), /\/reviews\/status\/[0-9a-f]{64}$/);
+  await assertAccessible(page, 'review status page');
+
+  await signIn(page, 'authority');
+  await page.goto(`${BASE}/cabinet/reviews?status=pending&flagged=1`);
+  await assertAccessible(page, '/cabinet/reviews');
+  const row = page.locator('tbody tr', { hasText: marker.slice(0, 40) });
+  assert.match(await row.textContent(), /ссылка/);
+  await Promise.all([page.waitForNavigation(), row.locator('a').first().click()]);
+  await assertAccessible(page, 'review moderation page');
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/approve"] button')]);
+  assert.match(await page.textContent('[role=status]'), /Отзыв опубликован/);
+
+  const reader = await phonePage(browser);
+  await reader.goto(`${BASE}${org}`);
+  assert.match(await reader.textContent('main'), /в регистратуре помогли быстро/);
+  const article = reader.locator('article.fb-review', { hasText: marker.slice(0, 40) });
+  await Promise.all([reader.waitForNavigation(), article.locator('a[href^="/reviews/report/"]').click()]);
+  await assertAccessible(reader, 'complaint form');
+  await reader.check('input[name=reason][value=links]');
+  await Promise.all([reader.waitForNavigation(), reader.click('main form button[type=submit]')]);
+  assert.match(await reader.textContent('main'), /скрыт/);
+  await assertAccessible(reader, 'complaint sent');
+});
+
+test('an appeal gets a private page with its deadline and appears in the cabinet', async () => {
+  const page = await phonePage(browser);
+  const org = await healthOrganisation(page);
+  await page.goto(`${BASE}${org}`);
+  await Promise.all([page.waitForNavigation(), page.click('a[href^="/appeals/"][href$="/new"]')]);
+  await assertAccessible(page, 'appeal form');
+  await page.fill('#body', 'Прошу сообщить, когда откроется запись к окулисту.');
+  await page.fill('#email', 'e2e@example.ru');
+  await page.check('#consent');
+  await Promise.all([page.waitForNavigation(), page.click('main form button[type=submit]')]);
+  const text = await page.textContent('main');
+  assert.match(text, /новое/);
+  assert.match(text, /Срок ответа\s*\d\d\.\d\d\.\d{4}/);
+  await assertAccessible(page, 'appeal status page');
+
+  await signIn(page, 'authority');
+  await page.goto(`${BASE}/cabinet/appeals`);
+  await assertAccessible(page, '/cabinet/appeals');
+  assert.doesNotMatch(await page.textContent('main'), /e2e@example\.ru/);
+  await Promise.all([page.waitForNavigation(), page.click('tbody tr a')]);
+  await assertAccessible(page, 'appeal page in the cabinet');
+
+  await signIn(page, 'admin');
+  await page.goto(`${BASE}/admin/outbox`);
+  await assertAccessible(page, '/admin/outbox');
+});
+
+test('agreement with the rating by keyboard only, one vote per device', async () => {
+  const page = await phonePage(browser);
+  const org = await healthOrganisation(page);
+  await page.goto(`${BASE}${org}`);
+  await page.focus('#fb-vote-comment');
+  await page.keyboard.type('Оценка соответствует моему опыту');
+  await page.keyboard.press('Tab');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.match(await page.textContent('main'), /учтён/);
+  await assertAccessible(page, 'vote counted');
+  await page.goto(`${BASE}${org}`);
+  await Promise.all([page.waitForNavigation(), page.click('form.fb-vote button[value="0"]')]);
+  assert.match(await page.textContent('main'), /уже высказывались/);
+});

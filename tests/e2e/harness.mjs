@@ -1,0 +1,43 @@
+// Shared browser set-up for the e2e tests: Debian's chromium through playwright-core, phone-sized pages,
+// axe-core checks, and sign-in.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const BASE = process.env.NOK_E2E_BASE ?? 'http://127.0.0.1:8080';
+export const PASSWORD = 'demo-password';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** A phone-sized page (a cheap Android phone: 360×740). CSP is bypassed only so axe can be injected. */
+export async function phonePage(browser) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, bypassCSP: true, locale: 'ru-RU' });
+  return context.newPage();
+}
+
+/** Runs axe-core (WCAG 2.1 A/AA rules) and fails with the list of violations. */
+export async function assertAccessible(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const violations = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  assert.deepEqual(violations, [], `axe violations on ${label}`);
+}
+
+export async function signIn(page, login) {
+  await page.goto(`${BASE}/login`);
+  await page.fill('#login', login);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+}
