@@ -228,6 +228,9 @@ async fn backend(
         ratio(rps, hello_rps),
         ratio(rps, insert_rps)
     );
+    if let Some(batch) = run.batch {
+        println!("[{label}]   mean group commit: {batch:.1} responses per transaction");
+    }
     if let Some(page) = &run.page {
         println!("[{label}] GET /o/{{id}} (organisation page): {}", page.line("req"));
         println!("[{label}]   = {:.3} × axum hello", ratio(page.per_second(), hello_rps));
