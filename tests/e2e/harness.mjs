@@ -35,6 +35,23 @@ export async function assertAccessible(page, label) {
   assert.deepEqual(violations, [], `axe violations on ${label}`);
 }
 
+/**
+ * axe-core for a page of a context without JavaScript, where timers never fire and axe cannot run: the page's
+ * HTML is loaded again, at the same address and size, in a context with JavaScript that runs none of the
+ * page's scripts, and checked there.
+ */
+export async function assertAccessibleAsServed(browser, page, label) {
+  const url = page.url();
+  const html = await page.content();
+  const context = await browser.newContext({ viewport: page.viewportSize(), bypassCSP: true, locale: 'ru-RU' });
+  const copy = await context.newPage();
+  await copy.route('**/*.js', (route) => route.abort());
+  await copy.route((u) => u.href === url, (route) => route.fulfill({ body: html, contentType: 'text/html; charset=utf-8' }));
+  await copy.goto(url);
+  await assertAccessible(copy, label);
+  await context.close();
+}
+
 export async function signIn(page, login) {
   await page.goto(`${BASE}/login`);
   await page.fill('#login', login);

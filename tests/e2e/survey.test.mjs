@@ -1,11 +1,12 @@
 // The citizen's path behind a QR code, at phone size: the short link printed under the code opens the
 // questionnaire with the poster's channel; the answers are sent and confirmed; the organisation page shows one
-// more response. The same by keyboard only, and in the low-vision mode. axe-core finds no violations.
+// more response. The same by keyboard only, in the low-vision mode, and without JavaScript (follow-up
+// questions on a second step). axe-core finds no violations.
 // Each test uses its own organisation and its own browser context (its own device cookie), so the
 // one-response-per-device rule never flags a test's response.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, phonePage, assertAccessible } from './harness.mjs';
+import { BASE, launch, phonePage, assertAccessible, assertAccessibleAsServed } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -124,4 +125,44 @@ test('the questionnaire in the low-vision mode', async () => {
   await assertThanks(page, 'confirmation (low vision)');
   assert.equal(await responseCount(page, id), before + 1);
   await assertAccessible(page, 'organisation page (low vision)');
+});
+
+test('without JavaScript, follow-up questions come on a second step', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    bypassCSP: true,
+    locale: 'ru-RU',
+    javaScriptEnabled: false,
+  });
+  const page = await context.newPage();
+  const id = await organisation(page, 'culture', 3);
+  const before = await responseCount(page, id);
+  await openQr(page, id);
+  const dependent = page.locator('fieldset[data-filter]');
+  const follow = await dependent.count();
+  assert.ok(follow > 0, 'the questionnaire has follow-up questions');
+  for (let i = 0; i < follow; i++) assert.equal(await dependent.nth(i).isVisible(), false, 'hidden on the first step');
+
+  // Step 1: «Да» to every visible question (the filters too).
+  for (const fs of await page.$$('form.anketa fieldset.q[id^="q"]')) {
+    if (await fs.isVisible()) await page.check(`#${await fs.getAttribute('id')}-yes`);
+  }
+  await page.fill('#age', '52');
+  await Promise.all([page.waitForNavigation(), page.click('form.anketa button[type=submit]')]);
+
+  // Step 2: only the follow-ups, under a lead; earlier answers carried along.
+  assert.match(page.url(), new RegExp(`/o/${id}/anketa$`));
+  assert.match(await page.textContent('#step-lead h2'), /Ещё несколько вопросов/);
+  assert.equal(await page.isVisible('#error-summary'), false);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'step-lead', 'the lead takes the focus');
+  const shown = await page.$$eval('form.anketa fieldset.q', (fs) => fs.filter((f) => !f.hidden).map((f) => f.id));
+  assert.equal(shown.length, follow, 'only the follow-ups are asked');
+  assert.equal(await page.inputValue('input[type=hidden][name=age]'), '52');
+  await assertAccessibleAsServed(browser, page, 'questionnaire, second step (no JavaScript)');
+  for (const q of shown) await page.check(`#${q}-no`);
+  await Promise.all([page.waitForNavigation(), page.click('form.anketa button[type=submit]')]);
+  assert.match(page.url(), /\/anketa\/spasibo$/);
+  assert.match(await page.textContent('h1'), /Спасибо/);
+  assert.equal(await responseCount(page, id), before + 1);
+  await context.close();
 });

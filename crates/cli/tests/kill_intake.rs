@@ -60,6 +60,7 @@ async fn seed(db_url: &str) -> String {
         phone: None,
         sphere: Sphere::Health,
         region_code: "76".into(),
+        municipality: None,
         authority: None,
         population: 1000,
         active: true,

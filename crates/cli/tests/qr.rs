@@ -28,6 +28,7 @@ fn record(seed: u64, name: &str) -> OrganizationRecord {
         phone: None,
         sphere: Sphere::Culture,
         region_code: "76".into(),
+        municipality: None,
         authority: None,
         population: 500,
         active: true,

@@ -7,7 +7,7 @@ fb-agree = Согласны
 fb-disagree = Не согласны
 fb-vote-legend = Ваше мнение об оценке за год
 fb-vote-comment = Комментарий (необязательно)
-fb-vote-comment-hint = До 1000 знаков. Комментарий увидят организация и уполномоченный орган; он не публикуется.
+fb-vote-comment-hint = До 1000 знаков. Комментарий увидят организация, уполномоченный орган и общественный совет; он не публикуется.
 fb-vote-agree = Согласен(на) с оценкой
 fb-vote-disagree = Не согласен(на) с оценкой
 fb-vote-title = Мнение об оценке
@@ -250,6 +250,7 @@ fb-mail-transport-in_app = внутренний ящик
 fb-nav-reviews = Отзывы
 fb-nav-appeals = Обращения
 fb-nav-outbox = Исходящие письма
+fb-nav-comments = Мнения об оценке
 
 ## Audit log actions
 audit-review-create = отправлен отзыв
@@ -261,3 +262,13 @@ audit-appeal-create = поступило обращение
 audit-appeal-take = взял(а) обращение в работу
 audit-appeal-answer = ответил(а) на обращение
 audit-appeal-close = закрыл(а) обращение
+
+## Cabinet: comments left with agreement or disagreement with the rating
+fb-comments-title = Мнения граждан об оценке
+fb-comments-lead = Комментарии, которые граждане оставили, соглашаясь или не соглашаясь с оценкой организации. Комментарии не публикуются.
+fb-comments-empty = Комментариев к мнениям об оценке пока нет.
+fb-comments-all-orgs = все организации
+fb-comments-all-periods = Все годы
+fb-col-period = Год оценки
+fb-col-opinion = Мнение
+fb-col-comment = Комментарий

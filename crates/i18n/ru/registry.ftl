@@ -14,6 +14,7 @@ reg-col-email = Электронная почта
 reg-col-phone = Телефон
 reg-col-sphere = Сфера
 reg-col-region-code = Код региона
+reg-col-municipality = Муниципальное образование
 reg-col-authority = Уполномоченный орган
 reg-col-population = Число получателей услуг
 reg-col-active = Активна

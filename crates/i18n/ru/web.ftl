@@ -113,6 +113,7 @@ col-email = Электронная почта
 col-phone = Телефон
 col-sphere = Сфера
 col-region_code = Регион
+col-municipality = Муниципальное образование
 col-authority = Уполномоченный орган
 col-population = Число получателей услуг в год
 col-public_id = Код для QR

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// Checklist counts of one organisation (§8 `checklist` object).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct ChecklistCounts {
     /// Required information items found on the stands (I_stand).
     pub stand_present: u32,
@@ -27,7 +27,7 @@ pub struct ChecklistCounts {
     /// Service accessibility items present (C_services).
     pub service_accessibility: u32,
     /// Points of the waiting-time scale (health only); `None` when not measured.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_points: Option<f64>,
 }
 

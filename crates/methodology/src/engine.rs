@@ -15,8 +15,10 @@ use std::collections::BTreeMap;
 pub struct ScoreInput {
     /// The organisation's sphere.
     pub sphere: Sphere,
-    /// Checklist counts.
-    pub checklist: ChecklistCounts,
+    /// Checklist counts; `None` when no checklist was recorded. Every count a formula reads is then
+    /// "not given": the indicator (or the part of 1.1) has no data and the missing-data policy decides,
+    /// exactly as for a zero denominator — never a count of 0.
+    pub checklist: Option<ChecklistCounts>,
     /// Survey counts.
     pub answers: AnswerCounts,
 }

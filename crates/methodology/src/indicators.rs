@@ -72,10 +72,10 @@ impl Reader<'_> {
         value
     }
 
-    fn checklist(&mut self, field: ChecklistField) -> f64 {
-        let v = f64::from(field.get(&self.input.checklist));
-        self.record(InputRef::Checklist(field), Some(v));
-        v
+    /// A checklist count, or `None` when no checklist was recorded.
+    fn checklist(&mut self, field: ChecklistField) -> Option<f64> {
+        let v = self.input.checklist.as_ref().map(|c| f64::from(field.get(c)));
+        self.record(InputRef::Checklist(field), v)
     }
 
     fn yes(&mut self, q: QuestionId) -> f64 {
@@ -105,7 +105,8 @@ impl Reader<'_> {
     }
 
     fn waiting_points(&mut self) -> Option<f64> {
-        let v = self.input.checklist.waiting_points.filter(|p| p.is_finite()).map(|p| p.clamp(0.0, 100.0));
+        let v = self.input.checklist.and_then(|c| c.waiting_points);
+        let v = v.filter(|p| p.is_finite()).map(|p| p.clamp(0.0, 100.0));
         self.record(InputRef::WaitingPoints, v)
     }
 }
@@ -134,7 +135,7 @@ pub(crate) fn evaluate(
                     RatioSource::Checklist { present, required } => {
                         let num = r.checklist(present);
                         let den = r.checklist(required);
-                        Reader::share(num, den)
+                        num.zip(den).and_then(|(num, den)| Reader::share(num, den))
                     }
                     RatioSource::Survey(s) => r.survey(s),
                 };
@@ -160,7 +161,7 @@ pub(crate) fn evaluate(
                 Some(scale * sum / n as f64)
             }
         }
-        Formula::CappedPoints { count, points, cap } => Some((points * r.checklist(*count)).min(*cap)),
+        Formula::CappedPoints { count, points, cap } => r.checklist(*count).map(|n| (points * n).min(*cap)),
         Formula::Waiting { scale, timeliness } => {
             let t = r.survey(*timeliness).map(|s| s * scale);
             let combine = variant.waiting.as_ref().map_or(WaitingCombine::Timeliness, |w| w.combine);

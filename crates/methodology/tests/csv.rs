@@ -95,7 +95,7 @@ fn inconsistent_filtered_answers_are_dropped_and_counted() {
     assert_eq!(counts.get(QuestionId(8)), YesNo { yes: 1, no: 0 });
     assert_eq!(counts.get(QuestionId(12)), YesNo { yes: 1, no: 0 });
     // What remains is always consistent.
-    let input = ScoreInput { sphere: Sphere::Social, checklist: Default::default(), answers: counts };
+    let input = ScoreInput { sphere: Sphere::Social, checklist: Some(Default::default()), answers: counts };
     nok_methodology::input::validate(def(), &input).unwrap();
 }
 

@@ -264,7 +264,7 @@ fn an_authority_changes_weights_and_points() {
         a.set(QuestionId(5), nok_methodology::YesNo { yes: 9, no: 1 });
         a.set(QuestionId(6), nok_methodology::YesNo { yes: 1, no: 1 });
         let checklist = nok_methodology::ChecklistCounts { comfort: 1, ..Default::default() };
-        nok_methodology::ScoreInput { sphere: Sphere::Health, checklist, answers: a }
+        nok_methodology::ScoreInput { sphere: Sphere::Health, checklist: Some(checklist), answers: a }
     };
     let s = nok_methodology::score(&d, &input, MissingDataPolicy::NoData);
     assert!((s.criteria["K2"] - (0.2 * 20.0 + 0.5 * 90.0 + 0.3 * 50.0)).abs() < 1e-9);

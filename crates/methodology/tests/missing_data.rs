@@ -57,16 +57,18 @@ fn nobody_used_the_website() {
 #[test]
 fn no_stand_list() {
     let mut input = worked_example(Sphere::Culture, false);
-    input.checklist.stand_present = 0;
-    input.checklist.stand_required = 0;
+    let counts = input.checklist.as_mut().unwrap();
+    counts.stand_present = 0;
+    counts.stand_required = 0;
     let s = score(def(), &input, MissingDataPolicy::NoData);
     close(s.indicators.get("1.1").copied(), 80.0); // website alone: 100 × 40/50
     assert!(s.no_data.is_empty());
     let z = score(def(), &input, MissingDataPolicy::CountAsZero);
     close(z.indicators.get("1.1").copied(), 40.0);
     // Neither list: 1.1 has no data and K1 is rescaled over 1.2 and 1.3.
-    input.checklist.site_present = 0;
-    input.checklist.site_required = 0;
+    let counts = input.checklist.as_mut().unwrap();
+    counts.site_present = 0;
+    counts.site_required = 0;
     let s = score(def(), &input, MissingDataPolicy::NoData);
     assert_eq!(s.no_data, ["1.1"]);
     close(s.criteria.get("K1").copied(), (0.3 * 100.0 + 0.4 * 92.5) / 0.7);
@@ -105,11 +107,38 @@ fn no_survey_at_all_never_nan() {
 #[test]
 fn everything_zero() {
     for sphere in Sphere::ALL {
-        let input = ScoreInput { sphere, checklist: Default::default(), answers: AnswerCounts::new() };
+        let input = ScoreInput { sphere, checklist: Some(Default::default()), answers: AnswerCounts::new() };
         for policy in [MissingDataPolicy::NoData, MissingDataPolicy::CountAsZero] {
             let s = score(def(), &input, policy);
             assert!(s.indicators.values().chain(s.criteria.values()).chain(s.total.iter()).all(|v| v.is_finite()));
             assert!(s.indicators.values().all(|&v| v == 0.0));
         }
     }
+}
+
+#[test]
+fn no_checklist_recorded() {
+    let mut input = worked_example(Sphere::Health, true);
+    input.checklist = None;
+    let s = score(def(), &input, MissingDataPolicy::NoData);
+    assert_eq!(s.no_data, ["1.1", "1.2", "2.1", "3.1", "3.2"]);
+    close(s.criteria.get("K1").copied(), 92.5); // 1.3 alone
+    close(s.criteria.get("K2").copied(), (0.4 * 90.0 + 0.3 * 85.0) / 0.7); // 2.2 by timeliness alone
+    close(s.criteria.get("K3").copied(), 75.0);
+    close(s.total, (92.5 + 61.5 / 0.7 + 75.0 + 94.8 + 93.2) / 5.0);
+    for id in ["1.1", "1.2", "2.1", "3.1", "3.2"] {
+        let e = s.explanation.iter().find(|e| e.id == id).unwrap();
+        assert!(e.policy_applied, "{id}");
+        assert!(e.inputs.iter().all(|i| i.value.is_none()), "{id}: counts not given, never 0");
+        assert!(matches!(e.effects[..], [PolicyEffect::NoDataRescaled { .. }]), "{id}: {:?}", e.effects);
+    }
+
+    let z = score(def(), &input, MissingDataPolicy::CountAsZero);
+    assert!(z.no_data.is_empty());
+    for id in ["1.1", "1.2", "2.1", "3.1", "3.2"] {
+        close(z.indicators.get(id).copied(), 0.0);
+        let e = z.explanation.iter().find(|e| e.id == id).unwrap();
+        assert!(e.effects.contains(&PolicyEffect::CountedAsZero), "{id}");
+    }
+    close(z.total, (0.4 * 92.5 + 61.5 + 0.3 * 75.0 + 94.8 + 93.2) / 5.0);
 }

@@ -28,8 +28,9 @@ fn valid_input() -> impl Strategy<Value = ScoreInput> {
         prop::collection::vec(0u32..40, 8),
         prop::option::of(0.0f64..=100.0),
         prop::collection::vec((count.clone(), count), 15),
+        prop::bool::weighted(0.1),
     )
-        .prop_map(|(sphere, c, waiting, raw)| {
+        .prop_map(|(sphere, c, waiting, raw, unrecorded)| {
             let d = def();
             let checklist = ChecklistCounts {
                 stand_required: c[0],
@@ -52,7 +53,7 @@ fn valid_input() -> impl Strategy<Value = ScoreInput> {
                 }
                 answers.set(q.id, YesNo { yes, no });
             }
-            ScoreInput { sphere, checklist, answers }
+            ScoreInput { sphere, checklist: (!unrecorded).then_some(checklist), answers }
         })
 }
 
@@ -146,8 +147,10 @@ proptest! {
             ChecklistField::PremisesAccessibility,
             ChecklistField::ServiceAccessibility,
         ][pick];
+        prop_assume!(input.checklist.is_some());
         let mut more = input.clone();
-        field.set(&mut more.checklist, field.get(&input.checklist) + 1);
+        let counts = more.checklist.as_mut().unwrap();
+        field.set(counts, field.get(counts) + 1);
         prop_assume!(validate(def(), &more).is_ok());
         let id = def().indicator_using(input.sphere, field).unwrap().id.clone();
         for policy in POLICIES {
@@ -213,7 +216,7 @@ proptest! {
         prop_assert_eq!(b, in_order);
         prop_assert_eq!(sa, sb);
 
-        let input = ScoreInput { sphere, checklist: ChecklistCounts::default(), answers: in_order };
+        let input = ScoreInput { sphere, checklist: Some(ChecklistCounts::default()), answers: in_order };
         prop_assert!(validate(d, &input).is_ok());
         let input_b = ScoreInput { answers: permuted, ..input.clone() };
         prop_assert_eq!(score(d, &input, MissingDataPolicy::NoData), score(d, &input_b, MissingDataPolicy::NoData));

@@ -30,7 +30,7 @@ fn case(sphere: Sphere, q5: Option<(u64, u64)>, checklist: ChecklistCounts) -> S
     set(&mut a, 13, 70, 100);
     set(&mut a, 14, 85, 100);
     set(&mut a, 15, 88, 100);
-    ScoreInput { sphere, checklist, answers: a }
+    ScoreInput { sphere, checklist: Some(checklist), answers: a }
 }
 
 fn checklist(

@@ -139,6 +139,7 @@ pub(crate) fn record_cells(rec: &OrganizationRecord) -> [CellValue<'_>; Column::
         Column::Phone => opt(&rec.phone),
         Column::Sphere => CellValue::Text(Cow::Borrowed(rec.sphere.name_ru())),
         Column::RegionCode => text(&rec.region_code),
+        Column::Municipality => opt(&rec.municipality),
         Column::Authority => opt(&rec.authority),
         Column::Population => CellValue::Count(rec.population),
         Column::Active => CellValue::Text(Cow::Borrowed(format_bool(rec.active))),

@@ -22,6 +22,7 @@ pub enum Column {
     Phone,
     Sphere,
     RegionCode,
+    Municipality,
     Authority,
     Population,
     Active,
@@ -29,7 +30,7 @@ pub enum Column {
 
 impl Column {
     /// Every column in file order.
-    pub const ALL: [Column; 16] = [
+    pub const ALL: [Column; 17] = [
         Column::Inn,
         Column::FullName,
         Column::ShortName,
@@ -43,6 +44,7 @@ impl Column {
         Column::Phone,
         Column::Sphere,
         Column::RegionCode,
+        Column::Municipality,
         Column::Authority,
         Column::Population,
         Column::Active,
@@ -64,6 +66,7 @@ impl Column {
             Column::Phone => "phone",
             Column::Sphere => "sphere",
             Column::RegionCode => "region_code",
+            Column::Municipality => "municipality",
             Column::Authority => "authority",
             Column::Population => "population",
             Column::Active => "active",
@@ -162,6 +165,8 @@ mod tests {
         assert_eq!(Column::from_header("  полное   наименование "), Some(Column::FullName));
         assert_eq!(Column::from_header("Region Code"), Some(Column::RegionCode));
         assert_eq!(Column::from_header("ИНН*"), Some(Column::Inn));
+        assert_eq!(Column::from_header("Муниципальное  образование"), Some(Column::Municipality));
+        assert_eq!(Column::from_header("municipality"), Some(Column::Municipality));
         assert_eq!(Column::from_header("Комментарий"), None);
     }
 

@@ -47,8 +47,8 @@ pub fn write_csv<'r, W: Write>(
 }
 
 /// Column widths in characters, in [`Column::ALL`] order.
-const WIDTHS: [f64; 16] =
-    [13.0, 60.0, 40.0, 16.0, 12.0, 50.0, 11.0, 11.0, 32.0, 30.0, 20.0, 24.0, 8.0, 20.0, 12.0, 9.0];
+const WIDTHS: [f64; Column::ALL.len()] =
+    [13.0, 60.0, 40.0, 16.0, 12.0, 50.0, 11.0, 11.0, 32.0, 30.0, 20.0, 24.0, 8.0, 40.0, 20.0, 12.0, 9.0];
 
 /// XLSX workbook to any seekable writer (a file, a `Cursor<Vec<u8>>`).
 pub fn write_xlsx<'r, W: Write + Seek + Send>(

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 /// Longest accepted name, address or other free text, in characters.
 pub const MAX_TEXT_CHARS: usize = 1000;
+/// Longest accepted municipality name, in characters.
+pub const MAX_MUNICIPALITY_CHARS: usize = 200;
 /// Longest accepted e-mail address (RFC 5321 path limit).
 pub const MAX_EMAIL_CHARS: usize = 254;
 
@@ -40,6 +42,9 @@ pub struct OrganizationRecord {
     /// Serialised as its code (`health`).
     pub sphere: Sphere,
     pub region_code: String,
+    /// Муниципальное образование, e.g. «городской округ город Ярославль» (free text).
+    #[serde(default)]
+    pub municipality: Option<String>,
     /// Authority code as written in the file; the store resolves it.
     #[serde(default)]
     pub authority: Option<String>,
@@ -145,6 +150,7 @@ impl OrganizationRecord {
         check(Column::Email, optional(&self.email, email));
         check(Column::Phone, optional(&self.phone, |v| max_len(v, MAX_TEXT_CHARS)));
         check(Column::RegionCode, region(&self.region_code));
+        check(Column::Municipality, optional(&self.municipality, |v| max_len(v, MAX_MUNICIPALITY_CHARS)));
         check(Column::Authority, optional(&self.authority, |v| max_len(v, MAX_TEXT_CHARS)));
         errors
     }
@@ -249,6 +255,7 @@ mod tests {
             phone: Some("+7 4852 30-12-45".into()),
             sphere: Sphere::Education,
             region_code: "76".into(),
+            municipality: Some("городской округ город Ярославль".into()),
             authority: Some("76-education".into()),
             population: 850,
             active: true,
@@ -321,6 +328,18 @@ mod tests {
         let mut rec = sample();
         rec.full_name = "ё".repeat(1000);
         assert_eq!(rec.validate(), vec![]);
+    }
+
+    #[test]
+    fn municipality_is_optional_and_at_most_200_chars() {
+        let mut rec = sample();
+        rec.municipality = None;
+        assert_eq!(rec.validate(), vec![]);
+        rec.municipality = Some("р".repeat(200));
+        assert_eq!(rec.validate(), vec![]);
+        rec.municipality = Some("р".repeat(201));
+        let too_long = FieldError { field: Column::Municipality, problem: Problem::TooLong { max: 200 } };
+        assert_eq!(rec.validate(), vec![too_long]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Whatever is exported reads back identically: random valid records (quotes, `;`, line breaks, Cyrillic,
-//! markup, formula-like text) → CSV / XLSX / JSON → the importer (or serde for JSON) → the same records.
+//! markup, formula-like text, municipalities of up to 200 characters) → CSV / XLSX / JSON → the importer (or serde
+//! for JSON) → the same records.
 
 use nok_registry::ids::{make_inn, make_kpp, make_ogrn};
 use nok_registry::{OrganizationRecord, Sphere, read_organizations, regions, write_csv, write_json, write_xlsx};
@@ -37,6 +38,7 @@ fn record() -> impl Strategy<Value = OrganizationRecord> {
     let rest = (
         proptest::sample::select(Sphere::ALL.to_vec()),
         proptest::sample::select(regions::all().to_vec()),
+        optional(text(200)),
         optional(text(20)),
         any::<u32>(),
         any::<bool>(),
@@ -47,7 +49,7 @@ fn record() -> impl Strategy<Value = OrganizationRecord> {
             (seed, has_ogrn, has_kpp),
             coords,
             (website, email, phone),
-            (sphere, region, authority, population, active),
+            (sphere, region, municipality, authority, population, active),
         )| {
             OrganizationRecord {
                 inn: make_inn(u64::from(seed)),
@@ -63,6 +65,7 @@ fn record() -> impl Strategy<Value = OrganizationRecord> {
                 phone,
                 sphere,
                 region_code: region.code.to_owned(),
+                municipality,
                 authority,
                 population,
                 active,
@@ -133,6 +136,20 @@ fn csv_is_for_excel_and_safe_from_formulas() {
 }
 
 #[test]
+fn municipality_column_reads_back_by_russian_header() {
+    let mut rec = nok_registry::demo::generate(1, 1).organizations.remove(0);
+    rec.municipality = Some("Рыбинский муниципальный район".into());
+    let mut bytes = Vec::new();
+    write_csv(&mut bytes, [&rec]).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.contains(";Код региона;Муниципальное образование;Уполномоченный орган;"), "{text}");
+    assert!(text.contains(";76;Рыбинский муниципальный район;"), "{text}");
+    assert_eq!(read_back(bytes), vec![rec.clone()]);
+    let without = text.replace(";Рыбинский муниципальный район;", ";;");
+    assert_eq!(read_back(without.into_bytes()), vec![nok_registry::OrganizationRecord { municipality: None, ..rec }]);
+}
+
+#[test]
 fn xlsx_file_has_a_named_sheet_and_typed_cells() {
     let region = nok_registry::demo::generate(3, 50);
     let dir = tempfile::tempdir().unwrap();
@@ -160,6 +177,7 @@ fn json_is_an_array_with_english_keys() {
     let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(value.as_array().unwrap().len(), 3);
     assert_eq!(value[0]["region_code"], "76");
+    assert_eq!(value[0]["municipality"], region.organizations[0].municipality.as_deref().unwrap());
     assert_eq!(value[0]["sphere"], region.organizations[0].sphere.code());
     let mut empty = Vec::new();
     write_json(&mut empty, []).unwrap();

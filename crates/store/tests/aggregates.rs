@@ -9,7 +9,7 @@ use nok_methodology::{AnswerMask, Sphere};
 use nok_store::StoreError;
 use nok_store::db::testing;
 use nok_store::repo::aggregates::{self, Level, ResultFilter};
-use nok_store::repo::{audit, publications, reference};
+use nok_store::repo::{audit, publications, reference, snapshots};
 use score_fixtures::{store, worked_example_masks};
 
 fn close(a: Option<f64>, b: f64) {
@@ -155,6 +155,19 @@ async fn means_ranks_scope_publication_and_history() {
         assert!(live[0].values.total.unwrap() < total_of(h76[0]));
         let still = publications::published_for(&db.read, h76[0], 2026).await.unwrap().unwrap();
         assert_eq!(still, frozen);
+        // What the public sees: the frozen values in place of the live ones, and their explanation
+        // re-run from the frozen counts gives exactly the published numbers.
+        let mut public = live.clone();
+        snapshots::overlay(&db.read, 2026, &mut public).await.unwrap();
+        assert_eq!(public[0].values.total, frozen.total, "{backend}");
+        assert!(public[0].published_at.is_some() && live[0].published_at.is_none());
+        assert_eq!(public[0].responses, 200);
+        let p = snapshots::for_organization(&db.read, h76[0], 2026).await.unwrap().unwrap();
+        let input = p.input().expect("the snapshot keeps its input");
+        assert_eq!((input.checklist, input.answers.get(nok_methodology::QuestionId(6)).yes), (None, 170));
+        let explained = p.scores().unwrap();
+        assert_eq!(explained.total, frozen.total);
+        assert!(explained.explanation.iter().any(|e| !e.inputs.is_empty()), "with the frozen counts");
         let log = audit::list(&db.read, &w.admin, 1, 50).await.unwrap();
         assert!(
             log.items.iter().any(|e| e.action == "results.publish" && e.actor_login == "auth76"),
@@ -172,5 +185,83 @@ async fn means_ranks_scope_publication_and_history() {
         assert_eq!(agg_history.iter().map(|(p, _)| *p).collect::<Vec<_>>(), [2026, 2025]);
         assert_eq!(agg_history[1].1.assessed, 1);
         assert_eq!(aggregates::periods(&db.read, &w.monitor_77).await.unwrap(), [2026]);
+    }
+}
+
+/// Culture respondents (no q5): all «Да», or «Да» to the filter questions only (so every follow-up is
+/// asked and answered «Нет»).
+fn culture(yes: bool) -> AnswerMask {
+    let asked = 0x7fff & !(1 << 4);
+    let filters = (1 << 0) | (1 << 2) | (1 << 6) | (1 << 10);
+    AnswerMask { asked, yes: if yes { asked } else { filters } }
+}
+
+#[tokio::test]
+async fn municipal_means_and_ranks_within_a_municipality() {
+    const YAR: &str = "городской округ город Ярославль";
+    const RYB: &str = "Рыбинский муниципальный район";
+    for backend in testing::backends() {
+        let db = testing::fresh(backend).await;
+        let system = nok_store::Actor::system();
+        let mut ids = Vec::new();
+        let orgs = [
+            ("76", Some(YAR)),
+            ("76", Some(YAR)),
+            ("76", Some(YAR)),
+            ("76", Some(" Рыбинский муниципальный район ")),
+            ("76", Some(RYB)),
+            ("76", None),
+            ("77", Some(YAR)),
+        ];
+        for (i, (region, municipality)) in orgs.into_iter().enumerate() {
+            let mut rec = common::record(i as u64 + 1, region, Sphere::Culture, &format!("Организация {i}"));
+            rec.municipality = municipality.map(str::to_owned);
+            ids.push(nok_store::repo::organizations::create(&db, &system, &rec).await.unwrap().id);
+        }
+        let half: Vec<AnswerMask> = (0..10).map(|i| culture(i < 5)).collect();
+        for (org, masks) in [
+            (ids[0], vec![culture(true); 10]),
+            (ids[1], vec![culture(true); 10]),
+            (ids[2], vec![culture(false); 10]),
+            (ids[3], half),
+            (ids[5], vec![culture(true); 10]),
+            (ids[6], vec![culture(true); 10]),
+        ] {
+            store(&db, org, 2026, "portal", &masks).await;
+        }
+        let all = aggregates::org_results(&db.read, &system, &ResultFilter::default(), 2026).await.unwrap();
+        assert_eq!(all.iter().find(|r| r.organization_id == ids[3]).unwrap().municipality.as_deref(), Some(RYB));
+
+        // By hand, without a checklist (1.1, 1.2, 2.1, 3.1, 3.2 have no data; each criterion is its
+        // survey indicators with the weights scaled to 1): all «Да» gives 100 everywhere, S = 100; all
+        // «Нет» gives 0 everywhere; half and half gives 50 everywhere, S = 50.
+        let groups = aggregates::aggregate(&all, Level::Municipality);
+        let keys: Vec<(&str, &str)> = groups
+            .iter()
+            .map(|g| (g.key.region_code.as_deref().unwrap(), g.key.municipality.as_deref().unwrap()))
+            .collect();
+        assert_eq!(keys, [("76", RYB), ("76", YAR), ("77", YAR)], "{backend}: no group for the unnamed one");
+        let (ryb, yar, yar77) = (&groups[0], &groups[1], &groups[2]);
+        assert_eq!((yar.organizations, yar.assessed, yar.responses), (3, 3, 30));
+        close(yar.total, 200.0 / 3.0);
+        for (_, v) in &yar.criteria {
+            close(*v, 200.0 / 3.0);
+        }
+        let indicator = |g: &aggregates::Aggregate, id: &str| g.indicators.iter().find(|(i, _)| i == id).unwrap().1;
+        for id in ["1.1", "1.2", "2.1", "3.1", "3.2"] {
+            assert_eq!(indicator(yar, id), None, "{id}: no data in any organisation");
+        }
+        close(indicator(yar, "1.3"), 200.0 / 3.0);
+        assert_eq!((ryb.organizations, ryb.assessed), (2, 1), "{backend}: the one without responses is not assessed");
+        close(ryb.total, 50.0);
+        close(ryb.criteria[0].1, 50.0);
+        close(yar77.total, 100.0);
+        assert_eq!(aggregates::rank_aggregates(&groups), [Some(3), Some(2), Some(1)]);
+
+        // Ranks within a municipality: a tie at the top, the next rank skips; no municipality, no rank.
+        let ranks = aggregates::rank_organizations(&all, Level::Municipality);
+        let rank = |i: usize| ranks.get(&ids[i]).copied();
+        assert_eq!([rank(0), rank(1), rank(2)], [Some(1), Some(1), Some(3)], "{backend}");
+        assert_eq!([rank(3), rank(4), rank(5), rank(6)], [Some(1), None, None, Some(1)]);
     }
 }

@@ -26,6 +26,7 @@ pub fn record(seed: u64, region: &str, sphere: Sphere, name: &str) -> Organizati
         phone: None,
         sphere,
         region_code: region.to_string(),
+        municipality: None,
         authority: None,
         population: 1000,
         active: true,

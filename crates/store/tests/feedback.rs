@@ -9,7 +9,7 @@ use nok_store::crypto::{FieldKey, PURPOSE_EMAIL};
 use nok_store::db::testing::{backends, fresh};
 use nok_store::entities::{appeal, mail_outbox};
 use nok_store::repo::appeals::{self, AnswerMail, AppealQuery, NewAppeal, StatusFilter};
-use nok_store::repo::rating_votes::{self, NewVote, VoteOutcome};
+use nok_store::repo::rating_votes::{self, CommentQuery, NewVote, VoteOutcome};
 use nok_store::repo::reviews::{self, NewReview, ReportOutcome, ReviewQuery};
 use nok_store::repo::{outbox, reference, users};
 use nok_store::scope::Scope;
@@ -423,13 +423,23 @@ async fn one_vote_per_device_organisation_and_period() {
         assert_eq!((c.agree, c.disagree), (1, 1));
         assert_eq!(rating_votes::device_vote(&db.read, org, 2026, "d1").await.unwrap(), Some(true));
         assert_eq!(rating_votes::device_vote(&db.read, org, 2026, "d9").await.unwrap(), None);
-        assert_eq!(rating_votes::comments(&db.read, &w.staff, org, 2026, 1, 10).await.unwrap().total, 1);
-        let other = w.org("77", Sphere::Health).id;
-        forbidden(rating_votes::comments(&db.read, &w.staff, other, 2026, 1, 10).await, "staff reads other comments");
-        forbidden(rating_votes::comments(&db.read, &w.authority, other, 2026, 1, 10).await, "authority reads 77");
-        for (name, actor) in [("council", &w.council), ("operator", &w.operator), ("monitor", &w.monitor_77)] {
-            forbidden(rating_votes::comments(&db.read, actor, org, 2026, 1, 10).await, name);
+        let of = |org: i32| CommentQuery { organization_id: Some(org), period: Some(2026), page: 1, per_page: 10 };
+        for (name, actor) in
+            [("staff", &w.staff), ("authority", &w.authority), ("council", &w.council), ("admin", &w.admin)]
+        {
+            let page = rating_votes::comments(&db.read, actor, &of(org)).await.unwrap();
+            assert_eq!(page.total, 1, "{backend}: {name} reads the comment");
+            assert_eq!(page.items[0].vote.comment.as_deref(), Some("Рейтинг завышен"));
         }
+        let other = w.org("77", Sphere::Health).id;
+        forbidden(rating_votes::comments(&db.read, &w.staff, &of(other)).await, "staff reads other comments");
+        forbidden(rating_votes::comments(&db.read, &w.authority, &of(other)).await, "authority reads 77");
+        forbidden(rating_votes::comments(&db.read, &w.operator, &of(org)).await, "operator");
+        forbidden(rating_votes::comments(&db.read, &w.monitor_77, &of(org)).await, "monitor of 77 reads 76");
+        let everything = CommentQuery { page: 1, per_page: 10, ..CommentQuery::default() };
+        assert_eq!(rating_votes::comments(&db.read, &w.monitor_77, &everything).await.unwrap().total, 0);
+        assert_eq!(rating_votes::export_comments(&db.read, &w.admin, &everything, 100).await.unwrap().len(), 2);
+        assert_eq!(rating_votes::comment_periods(&db.read, &w.staff, None).await.unwrap(), [2027, 2026]);
         assert!(rating_votes::vote(&db, NewVote { organization_id: 999_999, ..vote("d3", true, 2026) }).await.is_err());
     }
 }

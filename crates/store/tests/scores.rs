@@ -6,9 +6,10 @@
 mod common;
 mod score_fixtures;
 
-use nok_methodology::{AnswerMask, ChecklistCounts, ChecklistSection, Definition, ScoreInput, Sphere};
+use nok_methodology::{AnswerMask, ChecklistSection, MissingDataPolicy, ScoreInput, Sphere};
 use nok_store::Db;
 use nok_store::db::testing;
+use nok_store::repo::aggregates::{self, ResultFilter};
 use nok_store::repo::checklists::{self, ChecklistInput, ItemInput};
 use nok_store::repo::scores;
 use nok_store::repo::survey::{self, NewResponse};
@@ -168,13 +169,12 @@ async fn live_scores_read_counters_and_the_recorded_checklist() {
         store(&db, org.id, 2026, "qr_poster", &masks[..150]).await;
         store(&db, org.id, 2026, "operator_interview", &masks[150..]).await;
 
-        // Before a checklist is recorded the fallback counts are scored.
-        let fallback = ChecklistCounts { remote_channels: 4, ..ChecklistCounts::default() };
-        let before = scores::live_scores(&db.read, org.id, Sphere::Health, 2026, fallback).await.unwrap();
+        // Before a checklist is recorded the checklist-based indicators have no data.
+        let before = scores::live_scores(&db.read, org.id, Sphere::Health, 2026).await.unwrap();
         assert!(!before.checklist_recorded, "{backend}");
-        assert_eq!(before.checklist, fallback);
+        assert_eq!(before.checklist, None);
         assert_eq!((before.responses, before.online_responses), (200, 150), "{backend}");
-        assert_eq!(before.scores.indicators.get("1.2"), Some(&100.0));
+        assert_eq!(before.scores.indicators.get("1.2"), None);
 
         // Record a checklist: every comfort item, two remote channels shown but one not working.
         let def = checklists::definition_for_year(2026);
@@ -192,15 +192,15 @@ async fn live_scores_read_counters_and_the_recorded_checklist() {
                 .await
                 .unwrap();
 
-        let live = scores::live_scores(&db.read, org.id, Sphere::Health, 2026, fallback).await.unwrap();
+        let live = scores::live_scores(&db.read, org.id, Sphere::Health, 2026).await.unwrap();
         assert!(live.checklist_recorded, "{backend}");
-        assert_eq!(live.checklist, recorded.counts());
-        assert_eq!(live.checklist.remote_channels, 1, "a channel not tried does not count");
+        assert_eq!(live.checklist, Some(recorded.counts()));
+        assert_eq!(live.checklist.unwrap().remote_channels, 1, "a channel not tried does not count");
         assert_eq!(live.scores.indicators.get("1.2"), Some(&30.0));
         assert_eq!(live.scores.indicators.get("2.1"), Some(&100.0));
         let expected = nok_methodology::score(
             def,
-            &ScoreInput { sphere: Sphere::Health, checklist: recorded.counts(), answers: counts(&masks) },
+            &ScoreInput { sphere: Sphere::Health, checklist: Some(recorded.counts()), answers: counts(&masks) },
             def.missing_data.default,
         );
         assert_eq!(live.scores, expected, "{backend}");
@@ -209,11 +209,59 @@ async fn live_scores_read_counters_and_the_recorded_checklist() {
         assert_eq!((p.target, p.online_target, p.collected, p.collected_online), (400, 80, 200, 150));
 
         // Another period and another organisation are untouched.
-        let other =
-            scores::live_scores(&db.read, org.id, Sphere::Health, 2025, ChecklistCounts::default()).await.unwrap();
+        let other = scores::live_scores(&db.read, org.id, Sphere::Health, 2025).await.unwrap();
         assert_eq!(other.responses, 0);
         assert!(!other.checklist_recorded);
         assert_eq!(other.scores.total, None, "no survey data: no total, never 0 by accident");
-        assert_eq!(Definition::current().id, other.scores.methodology);
+        assert_eq!(checklists::definition_for_year(2025).id, other.scores.methodology);
+    }
+}
+
+/// `a` equals `b` within 1e-9.
+#[track_caller]
+fn close(a: Option<f64>, b: f64) {
+    let a = a.expect("a value");
+    assert!((a - b).abs() < 1e-9, "{a} != {b}");
+}
+
+#[tokio::test]
+async fn without_a_checklist_the_checklist_indicators_have_no_data() {
+    for backend in testing::backends() {
+        let db = testing::fresh(backend).await;
+        let w = common::world(&db).await;
+        let org = w.org("76", Sphere::Health).clone();
+        store(&db, org.id, 2026, "portal", &worked_example_masks(true)).await;
+        let live = scores::live_scores(&db.read, org.id, Sphere::Health, 2026).await.unwrap();
+        let s = &live.scores;
+        assert_eq!(s.methodology, checklists::definition_for_year(2026).id, "{backend}: the period's version");
+        assert_eq!(s.policy, MissingDataPolicy::NoData, "the definition's default [C]");
+
+        // By hand (§7 answers, no checklist): 1.1, 1.2, 2.1, 3.1, 3.2 have no data and the remaining
+        // weights of their criteria are scaled to 1. K1 = 1.3 = 92,5; 2.2 = timeliness 180/200 = 90
+        // (no waiting time either), K2 = (0,4·90 + 0,3·85) / 0,7 = 61,5 / 0,7; K3 = 3.3 = 75;
+        // K4 = 94,8; K5 = 93,2; S = (92,5 + 87,857… + 75 + 94,8 + 93,2) / 5 = 88,671….
+        assert_eq!(s.no_data, ["1.1", "1.2", "2.1", "3.1", "3.2"], "{backend}");
+        let k = |id: &str| s.criteria.get(id).copied();
+        close(k("K1"), 92.5);
+        close(k("K2"), 61.5 / 0.7);
+        close(k("K3"), 75.0);
+        close(k("K4"), 94.8);
+        close(k("K5"), 93.2);
+        let total = (92.5 + 61.5 / 0.7 + 75.0 + 94.8 + 93.2) / 5.0;
+        close(s.total, total);
+        close(Some(total), 88.671_428_571_428_57);
+        for id in ["1.1", "1.2", "2.1", "3.1", "3.2"] {
+            let e = s.explanation.iter().find(|e| e.id == id).unwrap();
+            assert!(e.policy_applied && e.weight_used == 0.0, "{backend}: {id}");
+            assert!(e.inputs.iter().all(|i| i.value.is_none()), "{id}: not given, not 0");
+        }
+
+        // The bulk path (rankings, aggregates, publication) gives the same numbers.
+        let filter = ResultFilter { organization_id: Some(org.id), ..ResultFilter::default() };
+        let bulk = aggregates::org_results(&db.read, &w.admin, &filter, 2026).await.unwrap();
+        assert!(!bulk[0].checklist_recorded);
+        close(bulk[0].values.total, total);
+        assert_eq!(bulk[0].indicator("2.1"), None, "{backend}");
+        close(bulk[0].indicator("2.2"), 90.0);
     }
 }

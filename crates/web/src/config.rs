@@ -11,6 +11,8 @@ pub struct WebConfig {
     pub min_responses: u64,
     /// Survey intake limits and anti-fraud thresholds (`NOK_INTAKE_*` environment variables).
     pub intake: crate::intake::IntakeConfig,
+    /// Reverse proxies whose `X-Forwarded-For` gives the client address (`NOK_TRUSTED_PROXIES`; none by default).
+    pub trusted_proxies: crate::security::proxies::TrustedProxies,
 }
 
 impl Default for WebConfig {
@@ -21,6 +23,7 @@ impl Default for WebConfig {
             base_url: "http://127.0.0.1:8080".into(),
             min_responses: 10,
             intake: crate::intake::IntakeConfig::from_env(),
+            trusted_proxies: Default::default(),
         }
     }
 }

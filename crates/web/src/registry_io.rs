@@ -58,14 +58,14 @@ pub async fn export_bytes(
     let mime = match format {
         "csv" => {
             nok_registry::export::write_csv(&mut out, records.iter()).map_err(|e| AppError::Internal(e.to_string()))?;
-            "text/csv; charset=utf-8"
+            crate::portal::export::CSV_MIME
         }
         "xlsx" => {
             let mut cursor = std::io::Cursor::new(Vec::new());
             nok_registry::export::write_xlsx(&mut cursor, records.iter())
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             out = cursor.into_inner();
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            crate::portal::export::XLSX_MIME
         }
         "json" => {
             nok_registry::export::write_json(&mut out, records.iter())

@@ -1,14 +1,17 @@
-// OpenNOK questionnaire: hides the questions a filter question skips ("Нет" → go on), live.
-// Progressive only: without this script every question is shown and the server ignores skipped answers.
+// OpenNOK questionnaire: reveals a follow-up question live when its filter question gets «Да» (and hides it
+// again on «Нет»), so a respondent with JavaScript answers everything on one page. Progressive only: the
+// server renders follow-ups hidden unless their filter is «Да» and, without this script, asks them on a
+// second step.
 (function () {
   'use strict';
   var form = document.querySelector('form.anketa');
   if (!form) { return; }
   var dependent = form.querySelectorAll('fieldset[data-filter]');
 
+  // On the second step an earlier answer is a hidden field rather than a radio button.
   function filterSaysYes(name) {
     var yes = form.querySelector('input[name="' + name + '"][value="yes"]');
-    return !!(yes && yes.checked);
+    return !!(yes && (yes.type === 'hidden' || yes.checked));
   }
 
   function update() {
@@ -23,6 +26,6 @@
 
   form.addEventListener('change', update);
   update();
-  var summary = document.getElementById('error-summary');
-  if (summary) { summary.focus(); }
+  var lead = document.getElementById('error-summary') || document.getElementById('step-lead');
+  if (lead) { lead.focus(); }
 })();

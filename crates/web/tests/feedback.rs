@@ -17,7 +17,7 @@ use nok_store::{Actor, Role};
 use nok_web::mailer::Mailer;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use support::{PASSWORD, Server, client, csrf_of, login, start};
+use support::{PASSWORD, Server, client, csrf_of, csv_export, login, start, xlsx_export};
 use survey_common::{authority_user, org};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -375,15 +375,17 @@ async fn appeal_lifecycle_deadline_and_delivery_through_the_outbox_and_smtp() {
     }
     let (_, all) = get(&staff, s, "/cabinet/appeals").await;
     assert!(all.contains("осталось 30 дней") && all.contains("Просрочено: 1"));
-    let csv = staff.get(s.url("/cabinet/appeals.csv")).send().await.unwrap();
-    assert!(csv.headers().get("content-type").unwrap().to_str().unwrap().starts_with("text/csv"));
-    let csv = csv.text().await.unwrap();
+    let csv = csv_export(&staff, s, "/cabinet/appeals/export/csv").await;
     assert!(
-        csv.contains("Номер;Организация;Поступило")
+        csv.starts_with("Номер;Организация;Поступило;Статус;Срок ответа;Ответ дан;Просрочено;Ответ с опозданием\n")
             && csv.contains(&format!("{};Поликлиника № 1", old.id))
             && csv.contains(";да;")
     );
     assert!(!csv.contains("example.ru"));
+    let sheet = xlsx_export(&staff, s, "/cabinet/appeals/export/xlsx?status=overdue").await;
+    assert_eq!(sheet.len(), 2, "the header and the one overdue appeal: {sheet:?}");
+    assert_eq!((sheet[0][0].as_str(), sheet[1][0].as_str()), ("Номер", old.id.to_string().as_str()));
+    assert_eq!(sheet[1][1], "Поликлиника № 1");
 
     // new → in work → answered (with confirmation) → the author reads it; the e-mail waits in the outbox.
     let detail = format!("/cabinet/appeals/{}", old.id);
@@ -564,10 +566,29 @@ async fn every_role_is_refused_outside_its_scope() {
     let auth77 = signed_in(s, "auth77").await;
     assert_eq!(get(&auth77, s, &format!("/cabinet/appeals/{in_a}")).await.0, 403);
     assert_eq!(get(&auth77, s, &format!("/cabinet/reviews/{review_a}")).await.0, 403);
+    // Exports follow the same scope: each authority gets its own region's rows only.
+    let csv = csv_export(&auth76, s, "/cabinet/reviews/export/csv?status=all").await;
+    assert!(
+        csv.starts_with("Дата;Организация;Текст отзыва;Автоматические отметки;Жалобы;Статус;Ответ организации\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("Поликлиника № 1;Отзыв достаточной длины.") && !csv.contains("Больница Москвы"), "{csv}");
+    let sheet = xlsx_export(&auth77, s, "/cabinet/reviews/export/xlsx").await;
+    assert_eq!(sheet.len(), 2, "header and B's pending review: {sheet:?}");
+    assert_eq!((sheet[0][2].as_str(), sheet[1][1].as_str()), ("Текст отзыва", "Больница Москвы"));
+    let appeals_csv = csv_export(&auth77, s, "/cabinet/appeals/export/csv").await;
+    assert!(appeals_csv.contains("Больница Москвы") && !appeals_csv.contains("Поликлиника"), "{appeals_csv}");
+    assert_eq!(get(&auth77, s, "/cabinet/reviews/export/pdf").await.0, 404, "unknown format");
     // Council, operator and monitor: no appeals, no moderation, no outbox.
     for who in ["council76", "operator", "monitor"] {
         let c = signed_in(s, who).await;
-        for path in ["/cabinet/appeals", "/cabinet/appeals.csv", "/cabinet/reviews", "/admin/outbox"] {
+        for path in [
+            "/cabinet/appeals",
+            "/cabinet/appeals/export/csv",
+            "/cabinet/reviews",
+            "/cabinet/reviews/export/xlsx",
+            "/admin/outbox",
+        ] {
             assert_eq!(get(&c, s, path).await.0, 403, "{who} {path}");
         }
         assert_eq!(get(&c, s, &format!("/cabinet/appeals/{in_a}")).await.0, 403, "{who}");
@@ -585,4 +606,85 @@ async fn every_role_is_refused_outside_its_scope() {
     // Private links: a wrong token is simply not found.
     assert_eq!(get(&client(), s, &format!("/appeals/status/{}", "a".repeat(64))).await.0, 404);
     assert_eq!(get(&client(), s, "/reviews/status/short").await.0, 404);
+}
+
+/// Votes with comments, as the citizen posts them from the organisation page.
+async fn vote_with_comment(s: &Server, o: &organization::Model, agree: &str, comment: &str) {
+    let (status, _, html) = submit(
+        &client(),
+        s,
+        &format!("/o/{}", o.public_id),
+        &format!("/votes/{}", o.public_id),
+        &[("agree", agree), ("comment", comment)],
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+}
+
+#[tokio::test]
+async fn rating_comments_are_shown_in_scope_and_exported() {
+    let w = world().await;
+    let s = &w.s;
+    let staff = signed_in(s, "staff").await;
+    let (status, empty) = get(&staff, s, "/cabinet/votes").await;
+    assert_eq!(status, 200);
+    assert!(empty.contains("Комментариев к мнениям об оценке пока нет."), "{empty}");
+    assert!(empty.contains("href=\"/cabinet/votes\""), "linked from the cabinet menu");
+
+    vote_with_comment(s, &w.a, "0", "Оценка завышена: <b>очереди</b> по два часа").await;
+    vote_with_comment(s, &w.a, "1", "").await;
+    vote_with_comment(s, &w.a, "1", "Согласен, врачи хорошие").await;
+    vote_with_comment(s, &w.b, "0", "В Москве ждать неделю").await;
+    let today = nok_i18n::format_date(
+        nok_store::time_util::to_datetime(now()).to_offset(time::UtcOffset::from_hms(3, 0, 0).unwrap()).date(),
+    );
+
+    // The organisation's staff read their own organisation's comments, escaped, with the opinion and the date.
+    let (status, html) = get(&staff, s, "/cabinet/votes").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Оценка завышена: &#60;b&#62;очереди&#60;/b&#62; по два часа")
+            && html.contains("Согласен, врачи хорошие")
+            && html.contains("Не согласны")
+            && html.contains(&format!("<td>{today}</td>"))
+            && html.contains("Найдено: 2"),
+        "{html}"
+    );
+    assert!(!html.contains("В Москве ждать неделю"), "nothing of another organisation");
+    let (status, one) = get(&staff, s, &format!("/cabinet/votes?organization={}", w.a.id)).await;
+    assert_eq!(status, 200);
+    assert!(one.contains("Оценка завышена"));
+    // … and never another organisation's.
+    assert_eq!(get(&staff, s, &format!("/cabinet/votes?organization={}", w.b.id)).await.0, 403);
+    let staff77 = signed_in(s, "staff77").await;
+    assert_eq!(get(&staff77, s, &format!("/cabinet/votes?organization={}", w.a.id)).await.0, 403);
+    assert_eq!(get(&staff77, s, &format!("/cabinet/votes/export/csv?organization={}", w.a.id)).await.0, 403);
+    let (_, html77) = get(&staff77, s, "/cabinet/votes").await;
+    assert!(html77.contains("В Москве ждать неделю") && !html77.contains("Оценка завышена"));
+
+    // Authority and council: their region; monitoring: all; operators: none.
+    for who in ["auth76", "council76"] {
+        let (status, html) = get(&signed_in(s, who).await, s, "/cabinet/votes").await;
+        assert_eq!(status, 200, "{who}");
+        assert!(html.contains("Оценка завышена") && !html.contains("В Москве"), "{who}");
+    }
+    let (_, all) = get(&signed_in(s, "monitor").await, s, "/cabinet/votes").await;
+    assert!(all.contains("Оценка завышена") && all.contains("В Москве ждать неделю"));
+    let operator = signed_in(s, "operator").await;
+    assert_eq!(get(&operator, s, "/cabinet/votes").await.0, 403);
+    assert_eq!(get(&operator, s, "/cabinet/votes/export/xlsx").await.0, 403);
+
+    // Exports: the same rows as the page, in the same scope.
+    let csv = csv_export(&staff77, s, "/cabinet/votes/export/csv").await;
+    assert!(csv.starts_with("Дата;Организация;Год оценки;Мнение;Комментарий\n"), "{csv}");
+    assert!(csv.contains("Больница Москвы") && csv.contains("В Москве ждать неделю"), "{csv}");
+    assert!(!csv.contains("Поликлиника") && !csv.contains("Оценка завышена"), "no foreign rows: {csv}");
+    let period = nok_store::time_util::period_of(now()).to_string();
+    let sheet = xlsx_export(&staff, s, &format!("/cabinet/votes/export/xlsx?period={period}")).await;
+    assert_eq!(sheet[0], ["Дата", "Организация", "Год оценки", "Мнение", "Комментарий"]);
+    assert_eq!(sheet.len(), 3, "{sheet:?}");
+    assert!(sheet[1..].iter().all(|r| r[0] == today && r[1] == "Поликлиника № 1" && r[2] == period));
+    assert!(sheet.iter().any(|r| r[3] == "Не согласны" && r[4] == "Оценка завышена: <b>очереди</b> по два часа"));
+    let (_, none) = get(&staff, s, "/cabinet/votes?period=1999").await;
+    assert!(none.contains("Комментариев к мнениям об оценке пока нет."));
 }

@@ -1,6 +1,6 @@
 //! The review queue of flagged responses: an authority accepts one (the scores change at once, the decision
 //! is audited) or rejects one after a confirmation; an authority of another region can neither see nor
-//! decide it; roles that do not review get 403.
+//! decide it; roles that do not review get 403. The queue exports as CSV and XLSX in the same scope.
 
 mod support;
 mod survey_common;
@@ -11,7 +11,7 @@ use nok_store::db::testing::backends;
 use nok_store::entities::audit_log;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
-use support::{PASSWORD, Server, client, csrf_of, login, start_with};
+use support::{PASSWORD, Server, client, csrf_of, csv_export, login, start_with, xlsx_export};
 use survey_common::*;
 
 /// Three responses to `o` from one source with `burst_max = 1`: one counted, two flagged. Returns the
@@ -52,6 +52,16 @@ async fn accepting_a_flagged_response_counts_it_and_is_audited() {
         for id in &flagged {
             assert!(queue.contains(&format!("/cabinet/flagged/{id}/accept")));
         }
+        // The queue as files: the same rows, one per flagged response.
+        assert!(queue.contains("href=\"/cabinet/flagged/export/xlsx\""));
+        let csv = csv_export(&c, &s, "/cabinet/flagged/export/csv").await;
+        assert!(csv.starts_with("Получена;Организация;Идентификатор;Канал;Причина;Ответы;Предложения\n"), "{csv}");
+        assert_eq!(csv.matches("Больница № 9").count(), 2, "{backend}: {csv}");
+        let sheet = xlsx_export(&c, &s, "/cabinet/flagged/export/xlsx").await;
+        assert_eq!(sheet.len(), 3, "{backend}: {sheet:?}");
+        assert!(
+            sheet[1..].iter().all(|r| r[1] == "Больница № 9" && r[2] == o.public_id && r[4].starts_with("Всплеск"))
+        );
         let csrf = csrf_of(&queue);
         let res = c
             .post(s.url(&format!("/cabinet/flagged/{}/accept", flagged[0])))
@@ -135,9 +145,14 @@ async fn an_authority_cannot_review_another_regions_responses() {
             .unwrap();
         assert_eq!(res.status(), 403, "{other} cannot reject");
         assert_eq!(c.get(s.url(&format!("/cabinet/flagged/{id}/reject"))).send().await.unwrap().status(), 403);
+        let csv = csv_export(&c, &s, "/cabinet/flagged/export/csv").await;
+        assert!(!csv.contains("Театр драмы") && csv.lines().count() == 1, "{other}: header only: {csv}");
+        let sheet = xlsx_export(&c, &s, "/cabinet/flagged/export/xlsx").await;
+        assert_eq!(sheet.len(), 1, "{other}: header only: {sheet:?}");
     }
     let (c, _) = login(&s, "staff1", PASSWORD).await;
     assert_eq!(c.get(s.url("/cabinet/flagged")).send().await.unwrap().status(), 403, "staff do not review");
+    assert_eq!(c.get(s.url("/cabinet/flagged/export/csv")).send().await.unwrap().status(), 403);
     let anonymous = client().get(s.url("/cabinet/flagged")).send().await.unwrap();
     assert_eq!(anonymous.status(), 303, "sign-in first");
     assert_eq!(stored(&s, id).await.unwrap().status, "flagged");

@@ -29,6 +29,7 @@ fn record(seed: u64, region: &str, sphere: Sphere, name: &str) -> OrganizationRe
         phone: None,
         sphere,
         region_code: region.to_string(),
+        municipality: None,
         authority: Some(if region == "76" { "76-health".into() } else { "77-health".into() })
             .filter(|_| sphere == Sphere::Health),
         population: 1000,

@@ -31,6 +31,7 @@ fn record(seed: u64, sphere: Sphere, name: &str) -> OrganizationRecord {
         phone: None,
         sphere,
         region_code: "76".into(),
+        municipality: None,
         authority: None,
         population: 1000,
         active: true,
@@ -160,7 +161,14 @@ async fn explanation_page_is_public_complete_and_printable() {
         }
         assert!(html.contains("<code>Y_q2</code> = 76"), "input counts are shown");
         assert!(html.contains("значение по умолчанию, настраивается"), "[B]/[C] values are marked configurable");
-        assert!(html.contains("Чек-лист оператора за этот период ещё не внесён"));
+        assert!(html.contains("Чек-лист оператора за этот период не внесён"));
+        assert!(
+            html.contains("(1.1, 1.2, 2.1, 3.1, 3.2), данных нет")
+                && html.contains("«нет данных» с перераспределением"),
+            "{backend}: without a checklist its indicators have no data and the policy is named"
+        );
+        assert!(html.contains("<code>comfort</code> = не указано"), "a missing count is not shown as 0");
+        assert!(html.contains("88,67"), "{backend}: the total of the worked example without a checklist");
         assert!(html.contains("/static/scores.css"));
         let css = anon.get(s.url("/static/scores.css")).send().await.unwrap().text().await.unwrap();
         assert!(css.contains("@media print"), "print styles");
@@ -341,6 +349,58 @@ async fn cabinet_list_aggregates_and_publication() {
             "published once per period"
         );
         let (_, html) = get(&client(), &s, &format!("/o/{}/explain?period={PERIOD}", w.ours.public_id)).await;
-        assert!(html.contains("Результаты за этот период опубликованы"));
+        assert!(html.contains("Опубликовано "), "{backend}");
+    }
+}
+
+/// «ДД.ММ.ГГГГ» of the only publication, in Moscow time.
+async fn publication_date(s: &Server) -> String {
+    let p = nok_store::repo::publications::list(&s.db.read).await.unwrap().remove(0);
+    let msk = time::UtcOffset::from_hms(3, 0, 0).unwrap();
+    nok_i18n::format_date(nok_store::time_util::to_datetime(p.published_at).to_offset(msk).date())
+}
+
+#[tokio::test]
+async fn published_values_stay_on_public_pages_while_the_cabinet_shows_live_ones() {
+    for backend in nok_store::db::testing::backends() {
+        let s = start(backend).await;
+        let w = setup(&s).await;
+        store_responses(&s, w.ours.id, &worked_example()).await;
+        let (auth, _) = login(&s, "auth", PASSWORD).await;
+        let confirm = format!("/cabinet/publish?period={PERIOD}&authority_id={}", w.authority_id);
+        let csrf = csrf_of(&get(&auth, &s, &confirm).await.1);
+        let form = [("csrf", csrf), ("period", PERIOD.to_string()), ("authority_id", w.authority_id.to_string())];
+        assert_eq!(auth.post(s.url("/cabinet/publish")).form(&form).send().await.unwrap().status(), 303);
+        let published_on = format!("опубликовано {}", publication_date(&s).await);
+
+        // Later responses (every question «Нет», filters skipped) lower the live result only.
+        let filtered = (1 << 1) | (1 << 3) | (1 << 7) | (1 << 11);
+        store_responses(&s, w.ours.id, &[AnswerMask { asked: 0x7fff & !filtered, yes: 0 }; 50]).await;
+        let live = nok_store::repo::scores::live_scores(&s.db.read, w.ours.id, Sphere::Health, PERIOD).await.unwrap();
+        let live_total = nok_i18n::format_decimal(live.scores.total.unwrap(), 2);
+        let frozen_total = "88,67"; // §7 answers without a checklist (see the store test)
+        assert_ne!(live_total, frozen_total);
+
+        let anon = client();
+        let (_, org) = get(&anon, &s, &format!("/o/{}", w.ours.public_id)).await;
+        assert!(org.contains(frozen_total) && !org.contains(&live_total), "{backend}: public page is frozen");
+        assert!(org.contains(&published_on), "{backend}: {published_on}");
+        let (_, region) = get(&anon, &s, "/r/76").await;
+        assert!(region.contains(frozen_total) && region.contains(&published_on), "{backend}: region ranking");
+        let explain = format!("/o/{}/explain?period={PERIOD}", w.ours.public_id);
+        assert!(region.contains(&format!("href=\"{explain}\"")), "the ranking links the score to its explanation");
+        let (_, public_explain) = get(&anon, &s, &explain).await;
+        assert!(public_explain.contains(&format!("Опубликовано {}", publication_date(&s).await)));
+        assert!(public_explain.contains(frozen_total) && !public_explain.contains(&live_total));
+        assert!(public_explain.contains("<code>A_q6</code> = 200"), "{backend}: the frozen counts");
+
+        let (_, cabinet) = get(&auth, &s, &format!("/cabinet/scores?period={PERIOD}")).await;
+        assert!(cabinet.contains(&live_total) && !cabinet.contains(frozen_total), "{backend}: the cabinet is live");
+        assert!(cabinet.contains("Показаны текущие значения"));
+        let cabinet_explain = format!("/cabinet/scores/{}/explain?period={PERIOD}", w.ours.id);
+        assert!(cabinet.contains(&format!("href=\"{cabinet_explain}\"")));
+        let (_, html) = get(&auth, &s, &cabinet_explain).await;
+        assert!(html.contains(&live_total) && html.contains("<code>A_q6</code> = 250"), "{backend}");
+        assert!(html.contains("Текущие значения") && html.contains(&publication_date(&s).await));
     }
 }

@@ -70,3 +70,30 @@ pub async fn login(server: &Server, login: &str, password: &str) -> (reqwest::Cl
     let status = res.status();
     (c, status)
 }
+
+/// GETs an export; checks the status and that the content type starts with `mime`; returns the body.
+pub async fn download(c: &reqwest::Client, server: &Server, path: &str, mime: &str) -> Vec<u8> {
+    let res = c.get(server.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{path}");
+    let content_type = res.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(content_type.starts_with(mime), "{path}: {content_type}");
+    res.bytes().await.unwrap().to_vec()
+}
+
+/// A CSV export's text (after the byte-order mark Excel needs).
+pub async fn csv_export(c: &reqwest::Client, server: &Server, path: &str) -> String {
+    let bytes = download(c, server, path, "text/csv").await;
+    let text = String::from_utf8(bytes).unwrap();
+    text.strip_prefix('\u{feff}').expect("CSV starts with a BOM").to_string()
+}
+
+/// The first sheet of an XLSX export, cell by cell as text.
+pub async fn xlsx_export(c: &reqwest::Client, server: &Server, path: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let bytes = download(c, server, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").await;
+    assert!(bytes.starts_with(b"PK"), "{path}: a zip container");
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}

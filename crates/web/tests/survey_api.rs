@@ -352,6 +352,14 @@ async fn organizations_search_and_scores_with_the_small_numbers_rule() {
     assert_eq!(scores["sphere"], "health");
     assert!(scores["criteria"]["K5"].as_f64().is_some_and(|v| (v - 100.0).abs() < 1e-9), "{scores}");
     assert!(scores["indicators"]["5.3"].is_number());
+    assert_eq!(scores["checklist_recorded"], false);
+    let no_data: Vec<&str> = scores["no_data"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(no_data, ["1.1", "1.2", "2.1", "3.1", "3.2"], "no checklist: no data, never 0");
+    let period = scores["period"].as_i64().unwrap();
+    let explanation = scores["explanation_url"].as_str().unwrap();
+    assert!(explanation.ends_with(&format!("/o/{}/explain?period={period}", a.public_id)), "{explanation}");
+    let page = client().get(explanation).send().await.unwrap();
+    assert_eq!(page.status(), 200);
     let missing = client().get(s.url("/api/v1/organizations/nosuchorg1/scores")).send().await.unwrap();
     assert_eq!(missing.status(), 404);
 }
@@ -367,6 +375,8 @@ async fn the_openapi_document_is_served_and_browsable() {
     for p in ["/api/v1/responses", "/api/v1/organizations", "/api/v1/organizations/{id}/scores"] {
         assert!(paths.contains(&p.to_string()), "{p} documented");
     }
+    let scores = &doc["components"]["schemas"]["Scores"]["properties"];
+    assert_eq!(scores["explanation_url"]["type"], "string", "explanation_url documented");
     // The error codes documented are the ones the service uses.
     let codes: Vec<&str> = doc["components"]["schemas"]["FieldError"]["properties"]["code"]["enum"]
         .as_array()

@@ -1,7 +1,8 @@
 //! The questionnaire in the browser's way, without JavaScript: the QR short link, the form with fieldsets
-//! and legends, errors tied to their fields, a skipped follow-up answered anyway (dropped), submission,
-//! the confirmation page, the organisation page counting the response; a double submit stores one; a
-//! second response from the same device within 24 hours is stored flagged; the small-numbers rule.
+//! and legends (follow-ups hidden until their filter is «Да»), errors tied to their fields, a skipped
+//! follow-up answered anyway (dropped), submission, the confirmation page, the organisation page counting
+//! the response; follow-ups asked on a second step; a double submit stores one; a second response from the
+//! same device within 24 hours is stored flagged; the small-numbers rule.
 
 mod support;
 mod survey_common;
@@ -49,9 +50,11 @@ async fn the_questionnaire_works_end_to_end_without_javascript() {
     let page = open(&s, &c, &o.public_id, "qr_poster").await;
     assert!(page.contains("<legend><span class=\"qn\">1.</span>"), "numbered legends");
     assert!(
-        page.contains("<fieldset class=\"q\" id=\"q2\" data-filter=\"q1\" aria-describedby=\"q2-hint\">"),
-        "filtered question says when to skip"
+        page.contains("<fieldset class=\"q\" id=\"q2\" data-filter=\"q1\" hidden aria-describedby=\"q2-hint\">"),
+        "a follow-up is hidden until its filter is «Да»"
     );
+    assert!(page.contains("id=\"q2-yes\" name=\"q2\" value=\"yes\" disabled>"), "and its inputs disabled");
+    assert!(!page.contains("name=\"shown\""), "no follow-up was shown");
     assert!(!page.contains("name=\"q5\""), "culture has no q5");
     assert!(page.contains("<span class=\"qn\">5.</span>"), "numbering continues without a gap: q6 is question 5");
     assert!(
@@ -64,14 +67,18 @@ async fn the_questionnaire_works_end_to_end_without_javascript() {
     let js = c.get(s.url("/static/anketa.js")).send().await.unwrap();
     assert_eq!(js.headers()["content-type"], "text/javascript; charset=utf-8");
 
-    // Incomplete: errors are listed and tied to the fields.
+    // Incomplete: errors are listed and tied to the fields; q2, behind q1 = «Да», appears without an error.
     let res = send(&s, &c, &o.public_id, &page, &[("q1".into(), "yes".into())]).await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
     assert!(html.contains("class=\"error-summary\" role=\"alert\""));
-    assert!(html.contains("<a href=\"#q2-yes\">"), "summary links to the field");
-    assert!(html.contains("id=\"q2-error\"") && html.contains("aria-describedby=\"q2-error\""));
+    assert!(html.contains("<a href=\"#q3-yes\">"), "summary links to the field");
+    assert!(html.contains("id=\"q3-error\"") && html.contains("aria-describedby=\"q3-error\""));
     assert!(html.contains("id=\"q1-yes\" name=\"q1\" value=\"yes\" checked"), "answers kept");
+    assert!(html.contains("id=\"q2\" data-filter=\"q1\" aria-describedby=\"q2-hint\">"), "q2 shown now");
+    assert!(!html.contains("href=\"#q2-yes\"") && !html.contains("id=\"q2-error\""), "not yet an error");
+    assert!(html.contains("name=\"shown\" value=\"q2\""));
+    assert!(!html.contains("step-lead"));
     assert!(all_stored(&s).await.is_empty());
 
     // Complete, with q2 answered although q1 is «Нет» (no JavaScript hid it): q2 is dropped.
@@ -102,6 +109,103 @@ async fn the_questionnaire_works_end_to_end_without_javascript() {
 
     let org_page = c.get(s.url(&format!("/o/{}", o.public_id))).send().await.unwrap().text().await.unwrap();
     assert!(org_page.contains("1 ответ"), "the organisation page counts it at once");
+}
+
+/// Every hidden field of the questionnaire form (what a browser sends back without the respondent's input).
+fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    html.split("<input type=\"hidden\" name=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let (name, rest) = rest.split_once('"')?;
+            let value = rest.strip_prefix(" value=\"")?.split('"').next()?;
+            Some((name.to_string(), value.to_string()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn follow_ups_of_a_yes_are_asked_on_a_second_step() {
+    let s = start("sqlite").await;
+    let o = org(&s, 16, "76", Sphere::Culture, "Театр юного зрителя").await;
+    let c = client();
+    let page = open(&s, &c, &o.public_id, "qr_paper").await;
+    let def = nok_methodology::Definition::current();
+    let questions = def.questionnaire(Sphere::Culture);
+    let follow_ups: Vec<String> =
+        questions.iter().filter(|q| q.filtered_by.is_some()).map(|q| q.id.to_string()).collect();
+    assert_eq!(follow_ups, ["q2", "q4", "q8", "q12"]);
+    for q in &follow_ups {
+        assert!(
+            page.contains(&format!("id=\"{q}\" data-filter="))
+                && page.contains(&format!("id=\"{q}-no\" name=\"{q}\" value=\"no\" disabled>"))
+        );
+    }
+
+    // Step 1: «Да» to every question on the page (the filters too), «Нет» only to q6.
+    let step1: Vec<(String, String)> = questions
+        .iter()
+        .filter(|q| q.filtered_by.is_none())
+        .map(|q| (q.id.to_string(), if q.id.0 == 6 { "no" } else { "yes" }.to_string()))
+        .collect();
+    let res = send(&s, &c, &o.public_id, &page, &step1).await;
+    assert_eq!(res.status(), 200, "more questions are no error");
+    let step2 = res.text().await.unwrap();
+    assert!(step2.contains("<title>Ещё несколько вопросов — "));
+    assert!(step2.contains("id=\"step-lead\" role=\"status\" tabindex=\"-1\" autofocus>"));
+    assert!(step2.contains("<h2>Ещё несколько вопросов</h2>"));
+    assert!(!step2.contains("error-summary") && !step2.contains("aria-invalid"));
+    let visible = step2.matches("<fieldset class=\"q\"").count();
+    assert_eq!(visible, follow_ups.len(), "only the follow-ups are asked");
+    for q in &follow_ups {
+        assert!(step2.contains(&format!("<fieldset class=\"q\" id=\"{q}\" data-filter=")));
+        assert!(step2.contains(&format!("id=\"{q}-yes\" name=\"{q}\" value=\"yes\">")), "enabled");
+    }
+    let carried = hidden_fields(&step2);
+    for (q, a) in &step1 {
+        assert!(carried.contains(&(q.clone(), a.clone())), "{q} carried");
+    }
+    for (k, v) in [("sex", "m"), ("age", "35"), ("suggestions", "Поставить больше скамеек"), ("ch", "qr_paper")]
+    {
+        assert!(carried.contains(&(k.to_string(), v.to_string())), "{k} carried");
+    }
+    assert_eq!(hidden(&step2, "id"), hidden(&page, "id"), "the same response id");
+    assert!(!step2.contains("id=\"age\"") && !step2.contains("<textarea"), "nothing else to fill in");
+    assert!(all_stored(&s).await.is_empty(), "nothing stored yet");
+
+    let post = |form: Vec<(String, String)>| c.post(s.url(&format!("/o/{}/anketa", o.public_id))).form(&form).send();
+    // Step 2 sent without its answers: now they are errors.
+    let res = post(carried.clone()).await.unwrap();
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<a href=\"#q2-yes\">") && html.contains("id=\"q2-error\""));
+    assert!(all_stored(&s).await.is_empty());
+
+    // Step 2 answered: stored once.
+    let mut full = carried;
+    full.extend(follow_ups.iter().map(|q| (q.clone(), "no".to_string())));
+    let res = post(full.clone()).await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], format!("/o/{}/anketa/spasibo", o.public_id).as_str());
+    let res = post(full).await.unwrap();
+    assert_eq!(res.status(), 303, "sent twice");
+    let stored = all_stored(&s).await;
+    assert_eq!(stored.len(), 1);
+    assert_eq!(counted(&s, &o).await, 1);
+    let r = &stored[0];
+    assert_eq!(r.id, hidden(&page, "id"));
+    assert_eq!((r.channel.as_str(), r.sex.as_deref(), r.age), ("qr_paper", Some("m"), Some(35)));
+    assert_eq!(r.suggestions.as_deref(), Some("Поставить больше скамеек"));
+    let asked = questions.iter().fold(0, |m, q| m | 1 << (q.id.0 - 1));
+    assert_eq!(r.asked, asked, "every question of the sphere answered");
+    assert_eq!(r.yes, asked & !(1 << 5) & !0b1000_1000_1010, "«Нет» to q6 and the follow-ups");
+
+    // «Нет» to the filters: no second step, stored at once.
+    let other = org(&s, 17, "76", Sphere::Culture, "Городская библиотека").await;
+    let page = open(&s, &c, &other.public_id, "qr_paper").await;
+    let res = send(&s, &c, &other.public_id, &page, &form_answers(Sphere::Culture)).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(all_stored(&s).await.len(), 2);
+    assert_eq!(counted(&s, &other).await, 1);
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! `nok demo`: a fresh database with the demo region (deterministic synthetic data, no network), one
-//! account of each role, survey responses — then the server.
+//! account of each role, survey responses, reviews, appeals, rating votes and flagged responses — then the
+//! server.
 
+mod feedback;
 mod survey;
 
 use nok_registry::demo;
@@ -127,7 +129,9 @@ pub async fn fill(db: &Db, organizations_count: usize, responses: usize) -> anyh
         }
         users::create(db, &system, new).await?;
     }
-    survey::fill(db, &all, responses, DEMO_SEED).await
+    let stored = survey::fill(db, &all, responses, DEMO_SEED).await?;
+    feedback::fill(db, &all, DEMO_SEED).await?;
+    Ok(stored)
 }
 
 pub async fn run(args: Args) -> anyhow::Result<ExitCode> {

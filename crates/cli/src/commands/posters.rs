@@ -115,12 +115,13 @@ pub async fn run(url: &str, args: Args) -> anyhow::Result<ExitCode> {
         nok_i18n::t_args(
             "qr-cli-posters-done",
             &[
-                ("n", (report.total - report.failed).into()),
-                ("failed", report.failed.into()),
+                ("n", (report.total - failures.len()).into()),
+                ("failed", failures.len().into()),
                 ("rate", nok_i18n::format_decimal(rate, 1).into()),
                 ("dir", args.output.display().to_string().into()),
             ],
         )
     );
-    Ok(if report.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    // `failures` holds render and write failures alike (a render failure is also in `report.failed`).
+    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

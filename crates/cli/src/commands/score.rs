@@ -166,7 +166,7 @@ fn from_csv(def: &Definition, args: &Args, csv: &Path) -> Result<(ScoreInput, Cs
     let checklist = parse_checklist_json_with(def, &read_text(Some(checklist_path))?, sphere)?;
     let bytes = std::fs::read(csv).map_err(|source| BadInput::Read { path: csv.display().to_string(), source })?;
     let (answers, stats) = parse_responses_csv_with(def, &bytes, sphere)?;
-    let input = ScoreInput { sphere, checklist, answers };
+    let input = ScoreInput { sphere, checklist: Some(checklist), answers };
     input::validate(def, &input)?;
     Ok((input, stats))
 }

@@ -1,6 +1,7 @@
 //! `nok serve`: the web server.
 
 use nok_web::WebConfig;
+use nok_web::security::proxies::TrustedProxies;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -15,6 +16,13 @@ pub struct Args {
     /// Public base URL (used in QR codes and links); defaults to http://BIND:PORT.
     #[arg(long, env = "NOK_BASE_URL")]
     pub base_url: Option<String>,
+    /// Reverse proxies (IP addresses or CIDR networks, comma-separated) whose X-Forwarded-For gives the
+    /// client address; from anyone else the header is ignored.
+    #[arg(long, env = "NOK_TRUSTED_PROXIES", value_name = "LIST")]
+    pub trusted_proxies: Option<TrustedProxies>,
+    /// Fewest responses for a score to be shown publicly; below it pages say «недостаточно ответов».
+    #[arg(long, env = "NOK_MIN_RESPONSES", default_value_t = WebConfig::default().min_responses)]
+    pub min_responses: u64,
 }
 
 impl Args {
@@ -24,6 +32,8 @@ impl Args {
             bind: self.bind.clone(),
             port: self.port,
             base_url: self.base_url.clone().unwrap_or_else(|| format!("http://{host}:{}", self.port)),
+            trusted_proxies: self.trusted_proxies.clone().unwrap_or_default(),
+            min_responses: self.min_responses,
             ..WebConfig::default()
         }
     }

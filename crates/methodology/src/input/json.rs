@@ -35,7 +35,7 @@ pub(super) fn score_input(def: &Definition, value: &Value) -> Result<ScoreInput,
     let sphere = super::parse_sphere(code, "sphere")?;
     let checklist = checklist(def, sphere, required(root, "", "checklist")?)?;
     let answers = answers(def, sphere, required(root, "", "answers")?)?;
-    let input = ScoreInput { sphere, checklist, answers };
+    let input = ScoreInput { sphere, checklist: Some(checklist), answers };
     validate::validate(def, &input)?;
     Ok(input)
 }

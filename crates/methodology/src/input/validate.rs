@@ -10,7 +10,9 @@ use crate::sphere::Sphere;
 /// Checks a complete input against `def` (used after parsing; call it on inputs built in code).
 pub fn validate(def: &Definition, input: &ScoreInput) -> Result<(), InputError> {
     let sphere = input.sphere;
-    checklist(def, sphere, &input.checklist)?;
+    if let Some(counts) = &input.checklist {
+        checklist(def, sphere, counts)?;
+    }
     for (q, counts) in input.answers.iter() {
         if counts.answered() > 0 && !def.asks(sphere, q) {
             return Err(InputError::QuestionNotInSphere { field: format!("answers.{q}"), question: q, sphere });

@@ -31,7 +31,7 @@ pub fn worked_example(sphere: Sphere, with_q5: bool) -> ScoreInput {
     set(&mut a, 15, 188, 200);
     ScoreInput {
         sphere,
-        checklist: ChecklistCounts {
+        checklist: Some(ChecklistCounts {
             stand_present: 10,
             stand_required: 12,
             site_present: 40,
@@ -41,7 +41,7 @@ pub fn worked_example(sphere: Sphere, with_q5: bool) -> ScoreInput {
             premises_accessibility: 3,
             service_accessibility: 2,
             waiting_points: None,
-        },
+        }),
         answers: a,
     }
 }

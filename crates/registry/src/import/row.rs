@@ -122,6 +122,7 @@ pub(crate) fn parse(header: &HeaderMap, cells: &dyn RawRow, row: usize) -> Resul
         phone: p.optional(Column::Phone),
         sphere: sphere.unwrap_or(Sphere::ALL[0]),
         region_code: regions::by_code(region_text).map_or_else(|| region_text.to_owned(), |r| r.code.to_owned()),
+        municipality: p.optional(Column::Municipality),
         authority: p.optional(Column::Authority),
         population: p.parsed(Column::Population, cells::parse_count, Problem::NotCount).unwrap_or(0),
         active: p.parsed(Column::Active, cells::parse_bool, Problem::NotYesNo).unwrap_or(true),

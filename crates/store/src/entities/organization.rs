@@ -25,6 +25,8 @@ pub struct Model {
     pub phone: Option<String>,
     pub sphere: String,
     pub region_code: String,
+    /// Муниципальное образование as the registry names it (trimmed free text).
+    pub municipality: Option<String>,
     pub authority_id: Option<i32>,
     pub population: i64,
     pub active: bool,

@@ -28,6 +28,9 @@ pub struct Model {
     pub indicators: String,
     /// JSON array of the ids without data.
     pub no_data: String,
+    /// JSON of what the result was computed from (`repo::snapshots::FrozenInput`); `None` for
+    /// snapshots published before it was stored.
+    pub inputs: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

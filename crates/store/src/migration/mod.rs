@@ -13,6 +13,8 @@ mod m0005_feedback;
 mod m0006_checklists;
 mod m0007_published_results;
 mod m0008_qr;
+mod m0009_municipality;
+mod m0010_snapshot_inputs;
 
 pub struct Migrator;
 
@@ -28,6 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_checklists::Migration),
             Box::new(m0007_published_results::Migration),
             Box::new(m0008_qr::Migration),
+            Box::new(m0009_municipality::Migration),
+            Box::new(m0010_snapshot_inputs::Migration),
         ]
     }
 }

@@ -1,8 +1,8 @@
 //! Results of many organisations at once and their aggregates: every organisation in the actor's scope
 //! scored from its live counters and recorded checklist (bulk reads, no raw responses); means of
-//! totals, criteria and indicators per sphere in a region, region, authority and country over the
-//! organisations assessed in the period [C: arithmetic mean]; competition rankings (1, 2, 2, 4) at the
-//! published precision; history by year.
+//! totals, criteria and indicators per sphere in a region, region, municipality, authority and country
+//! over the organisations assessed in the period [C: arithmetic mean]; competition rankings (1, 2, 2, 4)
+//! at the published precision; history by year.
 
 use super::checklists;
 use super::scores::{self, Counters, ONLINE_CHANNELS};
@@ -10,7 +10,7 @@ use crate::entities::organization;
 use crate::error::{Result, StoreError};
 use crate::scope::Actor;
 use nok_methodology::sample::Progress;
-use nok_methodology::{ChecklistCounts, Definition, ScoreInput, ScoreValues, Sphere, score_values};
+use nok_methodology::{Definition, ScoreInput, ScoreValues, Sphere, score_values};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,8 @@ pub struct OrgResult {
     pub short_name: String,
     pub sphere: Sphere,
     pub region_code: String,
+    /// Муниципальное образование from the registry, if given.
+    pub municipality: Option<String>,
     pub authority_id: Option<i32>,
     pub population: i64,
     /// The definition the result was computed with.
@@ -42,6 +44,9 @@ pub struct OrgResult {
     pub responses: u64,
     pub online_responses: u64,
     pub checklist_recorded: bool,
+    /// When the values are a published snapshot's (see `publications::overlay`): the publication time
+    /// (Unix seconds). `None`: live values.
+    pub published_at: Option<i64>,
 }
 
 impl OrgResult {
@@ -77,16 +82,30 @@ impl OrgResult {
     }
 }
 
-type OrgRow = (i32, String, String, String, String, Option<i32>, i64);
+type OrgRow = (i32, String, String, String, String, Option<String>, Option<i32>, i64);
 
 /// Live results of the active organisations the actor sees that match `filter`, for `period`, in
-/// name order. Organisations without a recorded checklist are scored with zero checklist counts.
+/// name order. Organisations without a recorded checklist have no data for the checklist-based
+/// indicators (the definition's missing-data policy decides), scored with the period's version.
 pub async fn org_results<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     filter: &ResultFilter,
     period: i32,
 ) -> Result<Vec<OrgResult>> {
+    let mut out = Vec::new();
+    for_each_result(conn, actor, filter, period, |r, _| out.push(r)).await?;
+    Ok(out)
+}
+
+/// [`org_results`] one at a time, each with the engine input it was scored from.
+pub(crate) async fn for_each_result<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    filter: &ResultFilter,
+    period: i32,
+    mut f: impl FnMut(OrgResult, ScoreInput),
+) -> Result<()> {
     use organization::Column as O;
     let mut cond = actor.organization_filter().add(O::Active.eq(true));
     if let Some(r) = &filter.region_code {
@@ -103,7 +122,16 @@ pub async fn org_results<C: ConnectionTrait>(
     }
     let orgs: Vec<OrgRow> = organization::Entity::find()
         .select_only()
-        .columns([O::Id, O::PublicId, O::ShortName, O::Sphere, O::RegionCode, O::AuthorityId, O::Population])
+        .columns([
+            O::Id,
+            O::PublicId,
+            O::ShortName,
+            O::Sphere,
+            O::RegionCode,
+            O::Municipality,
+            O::AuthorityId,
+            O::Population,
+        ])
         .filter(cond)
         .order_by_asc(O::ShortName)
         .order_by_asc(O::Id)
@@ -114,33 +142,30 @@ pub async fn org_results<C: ConnectionTrait>(
     let counters = period_counters(conn, period, &ids).await?;
     let online = period_online(conn, period, &ids).await?;
     let recorded = checklists::recorded(conn, period, Some(&ids)).await?;
-    let current = Definition::current();
-    let mut out = Vec::with_capacity(orgs.len());
-    for (id, public_id, short_name, sphere, region_code, authority_id, population) in orgs {
+    for (id, public_id, short_name, sphere, region_code, municipality, authority_id, population) in orgs {
         let Some(sphere) = Sphere::from_code(&sphere) else { continue };
         let c = counters.get(&id).cloned().unwrap_or_default();
-        let (definition, checklist, checklist_recorded) = match recorded.get(&id) {
-            Some(r) => (r.definition, r.counts(sphere), true),
-            None => (current, ChecklistCounts::default(), false),
-        };
-        let input = ScoreInput { sphere, checklist, answers: c.answers };
+        let (definition, input) = scores::scoring_input(recorded.get(&id), sphere, period, c.answers);
         let values = score_values(definition, &input, definition.missing_data.default);
-        out.push(OrgResult {
+        let result = OrgResult {
             organization_id: id,
             public_id,
             short_name,
             sphere,
             region_code,
+            municipality,
             authority_id,
             population,
             definition,
             values,
             responses: c.responses,
             online_responses: online.get(&id).copied().unwrap_or(0),
-            checklist_recorded,
-        });
+            checklist_recorded: input.checklist.is_some(),
+            published_at: None,
+        };
+        f(result, input);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Only the ids in `ids` are kept; small sets are filtered in SQL.
@@ -207,6 +232,8 @@ pub enum Level {
     SphereInRegion,
     /// A region (all spheres).
     Region,
+    /// A municipality within a region (all spheres); organisations without one are left out.
+    Municipality,
     /// An authority (by the organisations' authority).
     Authority,
     /// Everything given.
@@ -214,13 +241,15 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 4] = [Level::SphereInRegion, Level::Region, Level::Authority, Level::Country];
+    pub const ALL: [Level; 5] =
+        [Level::SphereInRegion, Level::Region, Level::Municipality, Level::Authority, Level::Country];
 
     /// The code used in URLs.
     pub fn code(self) -> &'static str {
         match self {
             Level::SphereInRegion => "sphere_in_region",
             Level::Region => "region",
+            Level::Municipality => "municipality",
             Level::Authority => "authority",
             Level::Country => "country",
         }
@@ -230,15 +259,27 @@ impl Level {
         Level::ALL.into_iter().find(|l| l.code() == code)
     }
 
-    fn key(self, r: &OrgResult) -> GroupKey {
-        match self {
-            Level::SphereInRegion => {
-                GroupKey { region_code: Some(r.region_code.clone()), sphere: Some(r.sphere), authority_id: None }
-            }
-            Level::Region => GroupKey { region_code: Some(r.region_code.clone()), ..GroupKey::default() },
+    /// The group of `r` at this level (`None`: the organisation has no group at this level).
+    fn key(self, r: &OrgResult) -> Option<GroupKey> {
+        let region = || GroupKey { region_code: Some(r.region_code.clone()), ..GroupKey::default() };
+        Some(match self {
+            Level::SphereInRegion => GroupKey { sphere: Some(r.sphere), ..region() },
+            Level::Region => region(),
+            Level::Municipality => GroupKey { municipality: Some(r.municipality.clone()?), ..region() },
             Level::Authority => GroupKey { authority_id: r.authority_id, ..GroupKey::default() },
             Level::Country => GroupKey::default(),
+        })
+    }
+
+    /// `results` grouped at this level, in key order.
+    fn groups<'a>(self, results: impl IntoIterator<Item = &'a OrgResult>) -> BTreeMap<GroupKey, Vec<&'a OrgResult>> {
+        let mut groups: BTreeMap<GroupKey, Vec<&OrgResult>> = BTreeMap::new();
+        for r in results {
+            if let Some(key) = self.key(r) {
+                groups.entry(key).or_default().push(r);
+            }
         }
+        groups
     }
 }
 
@@ -246,6 +287,7 @@ impl Level {
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct GroupKey {
     pub region_code: Option<String>,
+    pub municipality: Option<String>,
     pub sphere: Option<Sphere>,
     pub authority_id: Option<i32>,
 }
@@ -290,12 +332,8 @@ impl Mean {
 }
 
 /// Aggregates of `results` at `level`, ordered by key.
-pub fn aggregate(results: &[OrgResult], level: Level) -> Vec<Aggregate> {
-    let mut groups: BTreeMap<GroupKey, Vec<&OrgResult>> = BTreeMap::new();
-    for r in results {
-        groups.entry(level.key(r)).or_default().push(r);
-    }
-    groups.into_iter().map(|(key, members)| aggregate_group(key, &members)).collect()
+pub fn aggregate<'a>(results: impl IntoIterator<Item = &'a OrgResult>, level: Level) -> Vec<Aggregate> {
+    level.groups(results).into_iter().map(|(key, members)| aggregate_group(key, &members)).collect()
 }
 
 fn aggregate_group(key: GroupKey, members: &[&OrgResult]) -> Aggregate {
@@ -361,12 +399,8 @@ pub fn competition_ranks(values: &[Option<f64>], decimals: u8) -> Vec<Option<u32
 
 /// Each organisation's rank by total within its group at `level` (organisation id → rank).
 pub fn rank_organizations(results: &[OrgResult], level: Level) -> HashMap<i32, u32> {
-    let mut groups: HashMap<GroupKey, Vec<&OrgResult>> = HashMap::new();
-    for r in results {
-        groups.entry(level.key(r)).or_default().push(r);
-    }
     let mut out = HashMap::new();
-    for members in groups.values() {
+    for members in level.groups(results).values() {
         let totals: Vec<Option<f64>> = members.iter().map(|r| r.values.total).collect();
         let decimals = members.first().map_or(2, |r| r.definition.decimals);
         for (r, rank) in members.iter().zip(competition_ranks(&totals, decimals)) {

@@ -13,7 +13,7 @@ use crate::scope::{Actor, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    TransactionTrait,
+    Select, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -60,24 +60,22 @@ fn check_role(actor: &Actor) -> Result<()> {
     if may_review(actor) { Ok(()) } else { Err(StoreError::Forbidden) }
 }
 
-/// A page of the flagged responses of the organisations the actor reviews, newest first.
-pub async fn list<C: ConnectionTrait>(conn: &C, actor: &Actor, page: u64, per_page: u64) -> Result<Page<FlaggedRow>> {
+/// The flagged responses of the organisations the actor reviews, newest first.
+fn select(actor: &Actor) -> Result<Select<response::Entity>> {
     check_role(actor)?;
-    let per_page = per_page.clamp(1, 200);
-    let page = page.max(1);
     let in_scope = organization::Entity::find()
         .select_only()
         .column(organization::Column::Id)
         .filter(actor.organization_filter())
         .into_query();
-    let paginator = response::Entity::find()
+    Ok(response::Entity::find()
         .filter(response::Column::Status.eq(STATUS_FLAGGED))
         .filter(response::Column::OrganizationId.in_subquery(in_scope))
         .order_by_desc(response::Column::CreatedAt)
-        .order_by_asc(response::Column::Id)
-        .paginate(conn, per_page);
-    let total = paginator.num_items().await?;
-    let responses = paginator.fetch_page(page - 1).await?;
+        .order_by_asc(response::Column::Id))
+}
+
+async fn with_organizations<C: ConnectionTrait>(conn: &C, responses: Vec<response::Model>) -> Result<Vec<FlaggedRow>> {
     let mut org_ids: Vec<i32> = responses.iter().map(|r| r.organization_id).collect();
     org_ids.sort_unstable();
     org_ids.dedup();
@@ -88,13 +86,27 @@ pub async fn list<C: ConnectionTrait>(conn: &C, actor: &Actor, page: u64, per_pa
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    let items = responses
+    Ok(responses
         .into_iter()
         .filter_map(|r| {
             orgs.get(&r.organization_id).cloned().map(|organization| FlaggedRow { response: r, organization })
         })
-        .collect();
+        .collect())
+}
+
+/// A page of the flagged responses of the organisations the actor reviews, newest first.
+pub async fn list<C: ConnectionTrait>(conn: &C, actor: &Actor, page: u64, per_page: u64) -> Result<Page<FlaggedRow>> {
+    let per_page = per_page.clamp(1, 200);
+    let page = page.max(1);
+    let paginator = select(actor)?.paginate(conn, per_page);
+    let total = paginator.num_items().await?;
+    let items = with_organizations(conn, paginator.fetch_page(page - 1).await?).await?;
     Ok(Page { items, total, page, per_page })
+}
+
+/// Every flagged response the actor reviews (for export), newest first, at most `limit`.
+pub async fn export<C: ConnectionTrait>(conn: &C, actor: &Actor, limit: u64) -> Result<Vec<FlaggedRow>> {
+    with_organizations(conn, select(actor)?.limit(limit).all(conn).await?).await
 }
 
 /// One flagged response of an organisation the actor reviews (`Forbidden` out of scope, `NotFound` when it

@@ -22,6 +22,7 @@ pub mod scans;
 pub mod scores;
 pub mod sessions;
 pub mod settings;
+pub mod snapshots;
 pub mod survey;
 pub mod survey_stats;
 pub mod throttle;

@@ -199,6 +199,7 @@ pub(crate) fn apply_record(
     m.phone = Set(rec.phone.clone());
     m.sphere = Set(rec.sphere.code().to_string());
     m.region_code = Set(rec.region_code.clone());
+    m.municipality = Set(rec.municipality.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned));
     m.authority_id = Set(authority_id);
     m.population = Set(i64::from(rec.population));
     m.active = Set(rec.active);
@@ -221,6 +222,7 @@ pub fn to_record(m: &organization::Model, authority_code: Option<String>) -> Org
         phone: m.phone.clone(),
         sphere: nok_methodology::Sphere::from_code(&m.sphere).unwrap_or(nok_methodology::Sphere::Culture),
         region_code: m.region_code.clone(),
+        municipality: m.municipality.clone(),
         authority: authority_code,
         population: u32::try_from(m.population).unwrap_or(u32::MAX),
         active: m.active,
@@ -299,6 +301,7 @@ pub async fn update(db: &Db, actor: &Actor, id: i32, rec: &OrganizationRecord) -
         rec.full_name = before.full_name.clone();
         rec.sphere = before.sphere;
         rec.region_code = before.region_code.clone();
+        rec.municipality = before.municipality.clone();
         rec.authority = before.authority.clone();
         rec.population = before.population;
         rec.active = before.active;

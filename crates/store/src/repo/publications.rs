@@ -5,14 +5,16 @@
 
 use super::aggregates::{self, OrgResult, ResultFilter};
 use super::audit::{self, Entry};
-use super::reference;
+use super::{checklists, reference, snapshots};
 use crate::Db;
 use crate::entities::{authority, publication, published_result};
 use crate::error::{Result, StoreError};
 use crate::scope::{Actor, Role, Scope};
 use crate::time_util::now;
-use nok_methodology::Definition;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use nok_methodology::ScoreInput;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
 use serde::Serialize;
 
 /// Rows per multi-row insert of a snapshot.
@@ -27,7 +29,7 @@ pub fn may_publish(actor: &Actor, authority_id: i32) -> bool {
     }
 }
 
-fn snapshot_row(publication_id: i32, period: i32, r: &OrgResult) -> published_result::ActiveModel {
+fn snapshot_row(publication_id: i32, period: i32, r: &OrgResult, input: &ScoreInput) -> published_result::ActiveModel {
     let indicators: serde_json::Map<String, serde_json::Value> =
         r.indicators().filter_map(|(id, v)| v.map(|v| (id.to_owned(), serde_json::json!(v)))).collect();
     let mut no_data: Vec<&str> = r.indicators().filter(|(_, v)| v.is_none()).map(|(id, _)| id).collect();
@@ -51,17 +53,19 @@ fn snapshot_row(publication_id: i32, period: i32, r: &OrgResult) -> published_re
         k5: Set(k(4)),
         indicators: Set(serde_json::Value::Object(indicators).to_string()),
         no_data: Set(serde_json::json!(no_data).to_string()),
+        inputs: Set(Some(snapshots::inputs_json(input, r.definition.missing_data.default))),
     }
 }
 
-/// The authority and the live results a publication of `period` would freeze: its organisations (its
-/// region and sphere) that have responses or a recorded checklist.
+/// The authority and the live results a publication of `period` would freeze, with the inputs they
+/// were computed from: its organisations (its region and sphere) that have responses or a recorded
+/// checklist.
 async fn candidates<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     authority_id: i32,
     period: i32,
-) -> Result<(authority::Model, Vec<OrgResult>)> {
+) -> Result<(authority::Model, Vec<(OrgResult, ScoreInput)>)> {
     if !may_publish(actor, authority_id) {
         return Err(StoreError::Forbidden);
     }
@@ -74,11 +78,13 @@ async fn candidates<C: ConnectionTrait>(
         },
         ..actor.clone()
     };
-    let results = aggregates::org_results(conn, &as_authority, &ResultFilter::default(), period)
-        .await?
-        .into_iter()
-        .filter(|r| r.responses > 0 || r.checklist_recorded)
-        .collect();
+    let mut results = Vec::new();
+    aggregates::for_each_result(conn, &as_authority, &ResultFilter::default(), period, |r, input| {
+        if r.responses > 0 || r.checklist_recorded {
+            results.push((r, input));
+        }
+    })
+    .await?;
     Ok((authority, results))
 }
 
@@ -117,7 +123,7 @@ pub async fn publish(db: &Db, actor: &Actor, authority_id: i32, period: i32) -> 
     if results.is_empty() {
         return Err(StoreError::Invalid(format!("period: no results to publish for {period}")));
     }
-    let methodology = Definition::current().id.clone();
+    let methodology = checklists::definition_for_year(period).id.clone();
     let model = publication::Entity::insert(publication::ActiveModel {
         id: Default::default(),
         authority_id: Set(authority_id),
@@ -130,7 +136,7 @@ pub async fn publish(db: &Db, actor: &Actor, authority_id: i32, period: i32) -> 
     .exec_with_returning(&txn)
     .await?;
     for chunk in results.chunks(CHUNK) {
-        let rows: Vec<_> = chunk.iter().map(|r| snapshot_row(model.id, period, r)).collect();
+        let rows: Vec<_> = chunk.iter().map(|(r, input)| snapshot_row(model.id, period, r, input)).collect();
         published_result::Entity::insert_many(rows).exec_without_returning(&txn).await?;
     }
     audit::record(
@@ -207,36 +213,28 @@ pub async fn org_history<C: ConnectionTrait>(conn: &C, organization_id: i32) -> 
     let public = Actor { scope: Scope::Regions { regions: None }, ..Actor::system() };
     let own = Actor { scope: Scope::Organization { organization_id }, ..Actor::system() };
     let mut periods = aggregates::periods(conn, &own).await?;
-    let published: Vec<published_result::Model> = published_result::Entity::find()
+    let published: Vec<i32> = published_result::Entity::find()
+        .select_only()
+        .column(published_result::Column::Period)
         .filter(published_result::Column::OrganizationId.eq(organization_id))
-        .order_by_desc(published_result::Column::PublicationId)
+        .into_tuple()
         .all(conn)
         .await?;
-    periods.extend(published.iter().map(|p| p.period));
+    periods.extend(published);
     periods.sort_unstable_by(|a, b| b.cmp(a));
     periods.dedup();
+    let filter = ResultFilter { organization_id: Some(org.id), ..ResultFilter::default() };
     let mut out = Vec::new();
     for period in periods {
-        if let Some(p) = published.iter().find(|p| p.period == period) {
-            out.push(YearResult {
-                period,
-                total: p.total,
-                criteria: vec![p.k1, p.k2, p.k3, p.k4, p.k5],
-                responses: u64::try_from(p.responses).unwrap_or(0),
-                published: true,
-                methodology: p.methodology.clone(),
-            });
-            continue;
-        }
-        let filter = ResultFilter { organization_id: Some(org.id), ..ResultFilter::default() };
-        let live = aggregates::org_results(conn, &public, &filter, period).await?;
-        if let Some(r) = live.into_iter().find(|r| r.organization_id == organization_id) {
+        let mut results = aggregates::org_results(conn, &public, &filter, period).await?;
+        snapshots::overlay(conn, period, &mut results).await?;
+        if let Some(r) = results.into_iter().find(|r| r.organization_id == organization_id) {
             out.push(YearResult {
                 period,
                 total: r.values.total,
                 criteria: r.values.criteria.clone(),
                 responses: r.responses,
-                published: false,
+                published: r.published_at.is_some(),
                 methodology: r.definition.id.clone(),
             });
         }

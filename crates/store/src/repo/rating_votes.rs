@@ -10,7 +10,10 @@ use crate::entities::rating_vote;
 use crate::error::{Result, StoreError};
 use crate::scope::{Actor, Role};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
 
 pub const COMMENT_MAX: usize = 1000;
 
@@ -110,29 +113,105 @@ pub async fn device_vote<C: ConnectionTrait>(
         .map(|v| v.agree))
 }
 
-/// Votes with comments for one organisation and period, newest first: for administrators, the authority
-/// and the organisation's staff (within their scope).
-pub async fn comments<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    organization_id: i32,
-    period: i32,
-    page: u64,
-    per_page: u64,
-) -> Result<Page<rating_vote::Model>> {
-    if !matches!(actor.role, Role::Admin | Role::Authority | Role::Staff) {
+/// Who reads the comments: administrators and federal monitoring, authorities and their public councils,
+/// and the organisation's staff — each within their scope. Operators do not.
+pub fn may_read_comments(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Admin | Role::Monitor | Role::Authority | Role::Council | Role::Staff)
+}
+
+/// What a cabinet list of comments asks for.
+#[derive(Clone, Debug, Default)]
+pub struct CommentQuery {
+    /// One organisation (it must be in the actor's scope); `None` = every organisation the actor sees.
+    pub organization_id: Option<i32>,
+    /// One period; `None` = every period.
+    pub period: Option<i32>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// A vote with a comment, with its organisation's name.
+#[derive(Clone, Debug)]
+pub struct CommentRow {
+    pub vote: rating_vote::Model,
+    pub organization: String,
+}
+
+/// The votes with comments the actor may read that match the query. `Forbidden` for other roles and for an
+/// organisation outside the scope.
+async fn condition<C: ConnectionTrait>(conn: &C, actor: &Actor, q: &CommentQuery) -> Result<Condition> {
+    use rating_vote::Column as V;
+    if !may_read_comments(actor) {
         return Err(StoreError::Forbidden);
     }
-    feedback::org_in_scope(conn, actor, organization_id).await?;
-    let per_page = per_page.clamp(1, 200);
-    let page = page.max(1);
-    let paginator = rating_vote::Entity::find()
-        .filter(rating_vote::Column::OrganizationId.eq(organization_id))
-        .filter(rating_vote::Column::Period.eq(period))
-        .filter(rating_vote::Column::Comment.is_not_null())
-        .order_by_desc(rating_vote::Column::Id)
-        .paginate(conn, per_page);
+    let mut c = Condition::all()
+        .add(V::OrganizationId.in_subquery(feedback::scoped_org_ids(actor)))
+        .add(V::Comment.is_not_null());
+    if let Some(org) = q.organization_id {
+        feedback::org_in_scope(conn, actor, org).await?;
+        c = c.add(V::OrganizationId.eq(org));
+    }
+    if let Some(period) = q.period {
+        c = c.add(V::Period.eq(period));
+    }
+    Ok(c)
+}
+
+/// [`condition`], newest first.
+async fn newest_first<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    q: &CommentQuery,
+) -> Result<Select<rating_vote::Entity>> {
+    Ok(rating_vote::Entity::find()
+        .filter(condition(conn, actor, q).await?)
+        .order_by_desc(rating_vote::Column::CreatedAt)
+        .order_by_desc(rating_vote::Column::Id))
+}
+
+async fn with_names<C: ConnectionTrait>(conn: &C, votes: Vec<rating_vote::Model>) -> Result<Vec<CommentRow>> {
+    let names = feedback::org_names(conn, votes.iter().map(|v| v.organization_id)).await?;
+    Ok(votes
+        .into_iter()
+        .map(|vote| CommentRow { organization: names.get(&vote.organization_id).cloned().unwrap_or_default(), vote })
+        .collect())
+}
+
+/// A page of the comments for the cabinet (see [`may_read_comments`]).
+pub async fn comments<C: ConnectionTrait>(conn: &C, actor: &Actor, q: &CommentQuery) -> Result<Page<CommentRow>> {
+    let per_page = q.per_page.clamp(1, 200);
+    let page = q.page.max(1);
+    let paginator = newest_first(conn, actor, q).await?.paginate(conn, per_page);
     let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page - 1).await?;
+    let items = with_names(conn, paginator.fetch_page(page - 1).await?).await?;
     Ok(Page { items, total, page, per_page })
+}
+
+/// Every comment matching the query (for export), at most `limit`.
+pub async fn export_comments<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    q: &CommentQuery,
+    limit: u64,
+) -> Result<Vec<CommentRow>> {
+    let votes = newest_first(conn, actor, q).await?.limit(limit).all(conn).await?;
+    with_names(conn, votes).await
+}
+
+/// The periods that have comments the actor may read (of one organisation when given), newest first.
+pub async fn comment_periods<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    organization_id: Option<i32>,
+) -> Result<Vec<i32>> {
+    let q = CommentQuery { organization_id, ..CommentQuery::default() };
+    Ok(rating_vote::Entity::find()
+        .filter(condition(conn, actor, &q).await?)
+        .select_only()
+        .column(rating_vote::Column::Period)
+        .distinct()
+        .order_by_desc(rating_vote::Column::Period)
+        .into_tuple()
+        .all(conn)
+        .await?)
 }

@@ -14,7 +14,7 @@ use crate::scope::{Actor, Role};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    QuerySelect, Select, TransactionTrait,
 };
 
 pub const PENDING: &str = "pending";
@@ -175,9 +175,9 @@ pub struct ReviewRow {
     pub organization: String,
 }
 
-/// Reviews for the cabinet: the moderation queue (moderators, scoped) or the organisation's published reviews
-/// (its staff). Other roles are refused.
-pub async fn list<C: ConnectionTrait>(conn: &C, actor: &Actor, q: &ReviewQuery) -> Result<Page<ReviewRow>> {
+/// The reviews a cabinet query selects, in the list's order: the moderation queue (moderators, scoped) or
+/// the organisation's published reviews (its staff). Other roles are refused.
+fn select(actor: &Actor, q: &ReviewQuery) -> Result<Select<review::Entity>> {
     use review::Column as R;
     let mut cond = Condition::all().add(R::OrganizationId.in_subquery(feedback::scoped_org_ids(actor)));
     let status = if may_moderate(actor) {
@@ -196,27 +196,44 @@ pub async fn list<C: ConnectionTrait>(conn: &C, actor: &Actor, q: &ReviewQuery) 
     if let Some(org) = q.organization_id {
         cond = cond.add(R::OrganizationId.eq(org));
     }
-    let per_page = q.per_page.clamp(1, 200);
-    let page = q.page.max(1);
     let select = review::Entity::find().filter(cond);
     // The queue is worked oldest first; other lists show the newest first.
-    let select = if status.as_deref() == Some(PENDING) {
+    Ok(if status.as_deref() == Some(PENDING) {
         select.order_by_asc(R::UpdatedAt).order_by_asc(R::Id)
     } else {
         select.order_by_desc(R::UpdatedAt).order_by_desc(R::Id)
-    };
-    let paginator = select.paginate(conn, per_page);
-    let total = paginator.num_items().await?;
-    let reviews = paginator.fetch_page(page - 1).await?;
+    })
+}
+
+async fn with_names<C: ConnectionTrait>(conn: &C, reviews: Vec<review::Model>) -> Result<Vec<ReviewRow>> {
     let names = feedback::org_names(conn, reviews.iter().map(|r| r.organization_id)).await?;
-    let items = reviews
+    Ok(reviews
         .into_iter()
         .map(|review| ReviewRow {
             organization: names.get(&review.organization_id).cloned().unwrap_or_default(),
             review,
         })
-        .collect();
+        .collect())
+}
+
+/// Reviews for the cabinet, a page at a time (see [`select`]).
+pub async fn list<C: ConnectionTrait>(conn: &C, actor: &Actor, q: &ReviewQuery) -> Result<Page<ReviewRow>> {
+    let per_page = q.per_page.clamp(1, 200);
+    let page = q.page.max(1);
+    let paginator = select(actor, q)?.paginate(conn, per_page);
+    let total = paginator.num_items().await?;
+    let items = with_names(conn, paginator.fetch_page(page - 1).await?).await?;
     Ok(Page { items, total, page, per_page })
+}
+
+/// Every review the cabinet query selects (for export), at most `limit`.
+pub async fn export<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    q: &ReviewQuery,
+    limit: u64,
+) -> Result<Vec<ReviewRow>> {
+    with_names(conn, select(actor, q)?.limit(limit).all(conn).await?).await
 }
 
 /// One review for the cabinet: moderators see any in their scope, staff the published ones of their

@@ -92,10 +92,11 @@ pub struct LiveScores {
     pub responses: u64,
     /// Counted responses through the online channels ([`ONLINE_CHANNELS`]).
     pub online_responses: u64,
-    /// Whether the checklist of the period has been recorded (otherwise the fallback was used).
+    /// Whether the checklist of the period has been recorded.
     pub checklist_recorded: bool,
-    /// The checklist counts that were scored.
-    pub checklist: ChecklistCounts,
+    /// The checklist counts that were scored; `None` when none is recorded (the checklist-based
+    /// indicators then have no data and the definition's missing-data policy applies).
+    pub checklist: Option<ChecklistCounts>,
 }
 
 impl LiveScores {
@@ -106,26 +107,42 @@ impl LiveScores {
     }
 }
 
-/// Scores from the counters and the checklist recorded for the organisation and period; `checklist`
-/// is the fallback used when none is recorded (pass `ChecklistCounts::default()` for "nothing known").
-/// The methodology is the recorded checklist's version, else the one in force today.
+/// The definition and the engine input of an organisation of `sphere` in `period`: the recorded
+/// checklist's version and counts, or — with no checklist recorded — the version for the period's
+/// year and no checklist at all (never zero counts).
+pub(crate) fn scoring_input(
+    recorded: Option<&checklists::Recorded>,
+    sphere: Sphere,
+    period: i32,
+    answers: AnswerCounts,
+) -> (&'static Definition, ScoreInput) {
+    let (def, checklist) = match recorded {
+        Some(r) => (r.definition, Some(r.counts(sphere))),
+        None => (checklists::definition_for_year(period), None),
+    };
+    (def, ScoreInput { sphere, checklist, answers })
+}
+
+/// Scores from the counters and the checklist recorded for the organisation and period (see
+/// [`scoring_input`] for the version and for an organisation without a checklist).
 pub async fn live_scores<C: ConnectionTrait>(
     conn: &C,
     organization_id: i32,
     sphere: Sphere,
     period: i32,
-    checklist: ChecklistCounts,
 ) -> Result<LiveScores> {
     let c = counters(conn, organization_id, period).await?;
     let online_responses = online_responses(conn, organization_id, period).await?;
     let recorded = checklists::recorded(conn, period, Some(&[organization_id])).await?.remove(&organization_id);
-    let (def, checklist, checklist_recorded) = match recorded {
-        Some(r) => (r.definition, r.counts(sphere), true),
-        None => (Definition::current(), checklist, false),
-    };
-    let input = ScoreInput { sphere, checklist, answers: c.answers };
+    let (def, input) = scoring_input(recorded.as_ref(), sphere, period, c.answers);
     let scores = nok_methodology::score(def, &input, def.missing_data.default);
-    Ok(LiveScores { scores, responses: c.responses, online_responses, checklist_recorded, checklist })
+    Ok(LiveScores {
+        scores,
+        responses: c.responses,
+        online_responses,
+        checklist_recorded: input.checklist.is_some(),
+        checklist: input.checklist,
+    })
 }
 
 /// Rebuilds `survey_counter` and `channel_counter` of `period` (all periods when `None`) from the

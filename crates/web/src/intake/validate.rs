@@ -1,7 +1,8 @@
 //! Validation of a submission against the organisation's questionnaire: one set of rules for the JSON API
 //! and the HTML form. Answers are normalised with `nok_methodology::normalize`; an answer to a question
-//! whose filter was not «Да» is an error for the API and is dropped (and logged) for the form, where a
-//! respondent without JavaScript sees every question.
+//! whose filter was not «Да» is an error for the API and is dropped (and logged) for the form. The form asks
+//! follow-up questions only once their filter is «Да»; [`next_step`] tells which of them are its next step
+//! rather than errors.
 
 use super::channel::Channel;
 use super::errors::FieldError;
@@ -177,6 +178,29 @@ fn check_answers(
     (errors.len() == before).then_some((mask, dropped))
 }
 
+/// The questionnaire's next step. Follow-up questions appear only after their filter question was answered
+/// «Да» (without JavaScript, after that answer is sent), so an unanswered follow-up the respondent has not
+/// been shown yet (not in `shown`) is asked next, not wrong: its `answer_required` error is taken out of
+/// `errors` and the question returned.
+pub fn next_step(
+    def: &Definition,
+    sphere: Sphere,
+    errors: &mut Vec<FieldError>,
+    shown: &[QuestionId],
+) -> Vec<QuestionId> {
+    let questions = def.questionnaire(sphere);
+    let follow_up = |q: QuestionId| questions.iter().any(|x| x.id == q && x.filtered_by.is_some());
+    let mut pending = Vec::new();
+    errors.retain(|e| match e.question() {
+        Some(q) if e.code == "answer_required" && follow_up(q) && !shown.contains(&q) => {
+            pending.push(q);
+            false
+        }
+        _ => true,
+    });
+    pending
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +250,28 @@ mod tests {
         let s = Submission { answers: all, ..sub(&[]) };
         let ok = validate(def, s, Some(org(Sphere::Culture)), Form::Questionnaire).unwrap();
         assert_eq!(ok.mask.answer(QuestionId(2)), None, "q2 behind q1 = Нет dropped");
+    }
+
+    #[test]
+    fn unseen_follow_ups_are_the_next_step_not_errors() {
+        let def = Definition::current();
+        let questions = def.questionnaire(Sphere::Culture);
+        let follow_ups: Vec<QuestionId> = questions.iter().filter(|q| q.filtered_by.is_some()).map(|q| q.id).collect();
+        let plain = questions.iter().find(|q| q.filtered_by.is_none() && q.filter_for.is_empty()).unwrap().id;
+        // «Да» to every question but the follow-ups; one plain question left out.
+        let answers = questions
+            .iter()
+            .filter(|q| q.filtered_by.is_none() && q.id != plain)
+            .map(|q| (q.id.to_string(), true))
+            .collect();
+        let s = Submission { answers, ..sub(&[]) };
+        let mut e = validate(def, s, Some(org(Sphere::Culture)), Form::Questionnaire).unwrap_err();
+        let mut seen_before = e.clone();
+        assert_eq!(next_step(def, Sphere::Culture, &mut e, &[]), follow_ups);
+        assert_eq!(fields(&e), [(format!("answers.{plain}"), "answer_required")], "a plain question is still required");
+        let pending = next_step(def, Sphere::Culture, &mut seen_before, &follow_ups[..1]);
+        assert_eq!(pending, follow_ups[1..], "a follow-up already on the page and left unanswered is an error");
+        assert!(fields(&seen_before).contains(&(format!("answers.{}", follow_ups[0]), "answer_required")));
     }
 
     #[test]

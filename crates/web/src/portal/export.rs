@@ -1,12 +1,18 @@
-//! Ranking tables as files: CSV for Excel (UTF-8 with BOM, `;`, decimal commas, formula-like text
-//! neutralised) and XLSX (numbers as numbers, rounded to the published precision). Results below the
-//! minimum number of responses are listed without scores, as on the page.
+//! Tables as downloaded files — the one export helper of the web crate (rankings, cabinet lists, QR
+//! statistics, feedback queues): CSV for Excel (UTF-8 with BOM, `;`, decimal commas, formula-like text
+//! neutralised) and XLSX (bold frozen header, numbers as numbers, rounded to the published precision).
+//! In rankings, results below the minimum number of responses are listed without scores, as on the page.
 
 use super::figures::{Ranking, is_published};
 use crate::error::{AppError, AppResult};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use nok_methodology::{Definition, Sphere};
 use nok_store::repo::aggregates::OrgResult;
 use rust_xlsxwriter::{Format, Workbook};
+
+pub const CSV_MIME: &str = "text/csv; charset=utf-8";
+pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A cell of an exported table.
 pub enum Cell {
@@ -16,10 +22,45 @@ pub enum Cell {
     Empty,
 }
 
+impl Cell {
+    /// Text, or an empty cell for `None`.
+    pub fn text(t: Option<impl Into<String>>) -> Cell {
+        t.map_or(Cell::Empty, |t| Cell::Text(t.into()))
+    }
+}
+
 /// Headers and rows.
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+}
+
+/// A file to download: never cached, never shown inline.
+pub fn attachment(bytes: Vec<u8>, mime: &str, file_name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The «CSV · XLSX» links above a table: `{path}/csv?{query}` and `{path}/xlsx?{query}`.
+pub struct ExportLinks {
+    pub csv: String,
+    pub xlsx: String,
+}
+
+impl ExportLinks {
+    pub fn new(path: &str, query: &str) -> ExportLinks {
+        let link = |format: &str| {
+            if query.is_empty() { format!("{path}/{format}") } else { format!("{path}/{format}?{query}") }
+        };
+        ExportLinks { csv: link("csv"), xlsx: link("xlsx") }
+    }
 }
 
 fn row(rank: Option<u32>, r: &OrgResult, min_responses: u64) -> Vec<Cell> {
@@ -65,6 +106,26 @@ fn safe_text(t: &str) -> String {
 }
 
 impl Table {
+    /// Headers from catalogue ids.
+    pub fn with_headers(ids: &[&str]) -> Table {
+        Table { headers: ids.iter().map(|id| nok_i18n::t(id)).collect(), rows: Vec::new() }
+    }
+
+    /// The file in `format` (`csv` or `xlsx`; anything else is not found) with its MIME type.
+    pub fn file(&self, format: &str) -> AppResult<(Vec<u8>, &'static str)> {
+        match format {
+            "csv" => Ok((self.csv()?, CSV_MIME)),
+            "xlsx" => Ok((self.xlsx()?, XLSX_MIME)),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// The table downloaded as `{base_name}.{format}` (see [`Table::file`]).
+    pub fn download(&self, format: &str, base_name: &str) -> AppResult<Response> {
+        let (bytes, mime) = self.file(format)?;
+        Ok(attachment(bytes, mime, &format!("{base_name}.{format}")))
+    }
+
     pub fn csv(&self) -> AppResult<Vec<u8>> {
         let err = |e: csv::Error| AppError::Internal(e.to_string());
         let mut out = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());

@@ -5,6 +5,7 @@
 use nok_methodology::Sphere;
 use nok_store::entities::organization;
 use nok_store::repo::aggregates::{self, Aggregate, Level, OrgResult, competition_ranks};
+use nok_store::repo::publications::YearResult;
 
 /// Whether a result may be shown as a score.
 pub fn is_published(r: &OrgResult, min_responses: u64) -> bool {
@@ -23,14 +24,19 @@ impl Ranking {
         Ranking { period, min_responses, results }
     }
 
-    fn in_sphere(&self, sphere: Option<Sphere>) -> impl Iterator<Item = &OrgResult> {
+    /// The results of one sphere (or all).
+    pub fn in_sphere(&self, sphere: Option<Sphere>) -> impl Iterator<Item = &OrgResult> {
         self.results.iter().filter(move |r| sphere.is_none_or(|s| r.sphere == s))
+    }
+
+    /// The published results of one sphere (or all).
+    pub fn published(&self, sphere: Option<Sphere>) -> impl Iterator<Item = &OrgResult> {
+        self.in_sphere(sphere).filter(|r| is_published(r, self.min_responses))
     }
 
     /// Published results ranked by total, highest first (competition ranks: 1, 2, 2, 4).
     pub fn ranked(&self, sphere: Option<Sphere>) -> Vec<(u32, &OrgResult)> {
-        let published: Vec<&OrgResult> =
-            self.in_sphere(sphere).filter(|r| is_published(r, self.min_responses)).collect();
+        let published: Vec<&OrgResult> = self.published(sphere).collect();
         let totals: Vec<Option<f64>> = published.iter().map(|r| r.values.total).collect();
         let decimals = published.first().map_or(2, |r| r.definition.decimals);
         let mut out: Vec<(u32, &OrgResult)> = published
@@ -52,9 +58,7 @@ impl Ranking {
 
     /// Means over the published results, grouped at `level`.
     pub fn means(&self, level: Level) -> Vec<Aggregate> {
-        let published: Vec<OrgResult> =
-            self.results.iter().filter(|r| is_published(r, self.min_responses)).cloned().collect();
-        aggregates::aggregate(&published, level)
+        aggregates::aggregate(self.published(None), level)
     }
 
     /// The mean of the published results of one sphere in one region.
@@ -78,8 +82,10 @@ impl Ranking {
 pub struct YearFigures {
     pub period: i32,
     pub responses: u64,
-    /// The total, only when published.
+    /// The total, only when it may be shown (enough responses).
     pub total: Option<f64>,
+    /// The values are the published (frozen) ones.
+    pub frozen: bool,
 }
 
 /// Everything the organisation page shows about its survey and scores.
@@ -103,7 +109,7 @@ impl OrgFigures {
         org: organization::Model,
         period: i32,
         result: Option<OrgResult>,
-        history: Vec<(i32, Aggregate)>,
+        history: Vec<YearResult>,
         channels: Vec<(String, u64)>,
         region: &Ranking,
         min_responses: u64,
@@ -119,10 +125,11 @@ impl OrgFigures {
         };
         let mut history: Vec<YearFigures> = history
             .into_iter()
-            .map(|(period, a)| YearFigures {
-                period,
-                responses: a.responses,
-                total: a.total.filter(|_| a.responses >= min_responses),
+            .map(|y| YearFigures {
+                period: y.period,
+                responses: y.responses,
+                total: y.total.filter(|_| y.responses >= min_responses),
+                frozen: y.published,
             })
             .collect();
         history.sort_by_key(|y| std::cmp::Reverse(y.period));

@@ -1,20 +1,22 @@
-//! Public figures of the citizen portal: an organisation's live result with the small-numbers rule, its
+//! Public figures of the citizen portal: an organisation's result with the small-numbers rule, its
 //! history by year and the mean of its region and sphere; region and country rankings for the region
 //! pages and the home page's top lists. Numbers come from the store's aggregates (live counters through
-//! the methodology engine); this module only applies the publication rule and keeps them in short-lived
+//! the methodology engine), with the frozen values of a published period in place of the live ones
+//! (`snapshots::overlay`); this module only applies the publication rule and keeps them in short-lived
 //! per-instance caches, because pages are read far more often than they change. An organisation's entry
 //! is dropped as soon as a response for it is committed on this instance.
 
 mod cache;
 pub mod export;
 pub mod figures;
+pub mod municipalities;
 pub mod view;
 
 pub use figures::{OrgFigures, Ranking};
 
 use cache::TtlCache;
-use nok_store::repo::aggregates::{self, ResultFilter};
-use nok_store::repo::{organizations, survey_stats};
+use nok_store::repo::aggregates::{self, OrgResult, ResultFilter};
+use nok_store::repo::{organizations, publications, snapshots, survey_stats};
 use nok_store::time_util::{now, period_of};
 use nok_store::{Actor, Db, StoreError};
 use std::sync::Arc;
@@ -73,6 +75,20 @@ impl Portal {
         self.inner.orgs.remove_where(|f| organization_ids.binary_search(&f.org.id).is_ok());
     }
 
+    /// Drops every cached figure (results were published).
+    pub fn clear(&self) {
+        self.inner.orgs.remove_where(|_| true);
+        self.inner.regions.remove_where(|_| true);
+        self.inner.country.remove_where(|_| true);
+    }
+
+    /// What the public sees of `filter` in `period`: published values where published, live otherwise.
+    async fn public_results(db: &Db, filter: &ResultFilter, period: i32) -> Result<Vec<OrgResult>, StoreError> {
+        let mut results = aggregates::org_results(&db.read, &public_actor(), filter, period).await?;
+        snapshots::overlay(&db.read, period, &mut results).await?;
+        Ok(results)
+    }
+
     /// The ranking of the active organisations of a region in the period.
     pub async fn region(&self, db: &Db, region_code: &str, period: i32) -> Result<Arc<Ranking>, StoreError> {
         let key = (region_code.to_string(), period);
@@ -80,7 +96,7 @@ impl Portal {
             return Ok(hit);
         }
         let filter = ResultFilter { region_code: Some(region_code.to_string()), ..ResultFilter::default() };
-        let results = aggregates::org_results(&db.read, &public_actor(), &filter, period).await?;
+        let results = Self::public_results(db, &filter, period).await?;
         let ranking = Arc::new(Ranking::new(period, results, self.min_responses()));
         self.inner.regions.put(key, ranking.clone());
         Ok(ranking)
@@ -91,7 +107,7 @@ impl Portal {
         if let Some(hit) = self.inner.country.get(&period) {
             return Ok(hit);
         }
-        let results = aggregates::org_results(&db.read, &public_actor(), &ResultFilter::default(), period).await?;
+        let results = Self::public_results(db, &ResultFilter::default(), period).await?;
         let ranking = Arc::new(Ranking::new(period, results, self.min_responses()));
         self.inner.country.put(period, ranking.clone());
         Ok(ranking)
@@ -104,10 +120,9 @@ impl Portal {
         }
         let org = organizations::by_public_id(&db.read, public_id).await?;
         let period = current_period();
-        let actor = public_actor();
         let filter = ResultFilter { organization_id: Some(org.id), ..ResultFilter::default() };
-        let result = aggregates::org_results(&db.read, &actor, &filter, period).await?.into_iter().next();
-        let history = aggregates::history(&db.read, &actor, &filter).await?;
+        let result = Self::public_results(db, &filter, period).await?.into_iter().next();
+        let history = publications::org_history(&db.read, org.id).await?;
         let channels = survey_stats::channel_counts(&db.read, org.id, period).await?;
         let region = self.region(db, &org.region_code, period).await?;
         let figures = Arc::new(OrgFigures::new(org, period, result, history, channels, &region, self.min_responses()));

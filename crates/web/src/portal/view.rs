@@ -16,6 +16,11 @@ pub fn width(v: f64) -> u8 {
     v.round().clamp(0.0, 100.0) as u8
 }
 
+/// «опубликовано ДД.ММ.ГГГГ» for published (frozen) values, `None` for live ones.
+pub fn published_on(r: &OrgResult) -> Option<String> {
+    r.published_at.map(|at| nok_i18n::t!("portal-published-on", date = crate::routes::feedback::date(at)))
+}
+
 /// A count with grouped thousands.
 pub fn count(n: u64) -> String {
     format_int(i64::try_from(n).unwrap_or(i64::MAX))
@@ -85,6 +90,8 @@ pub struct RankRow {
     pub criteria: Vec<String>,
     pub responses: String,
     pub responses_count: u64,
+    /// «опубликовано ДД.ММ.ГГГГ» when the values are the published ones.
+    pub published_on: Option<String>,
 }
 
 impl RankRow {
@@ -106,6 +113,7 @@ impl RankRow {
                 .collect(),
             responses: count(r.responses),
             responses_count: r.responses,
+            published_on: published_on(r),
         }
     }
 }

@@ -18,7 +18,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use nok_methodology::ChecklistCounts;
 use nok_store::entities::organization;
 use nok_store::repo::organizations::{self, OrgQuery};
 use nok_store::repo::scores::live_scores;
@@ -205,7 +204,7 @@ async fn organization_scores(
         return Ok(errors_body(StatusCode::NOT_FOUND, &[FieldError::new("id", "unknown_organization")]));
     };
     let period = q.period.unwrap_or_else(current_period);
-    let live = live_scores(&state.db.read, org.id, org.sphere, period, ChecklistCounts::default()).await?;
+    let live = live_scores(&state.db.read, org.id, org.sphere, period).await?;
     let min = state.portal.min_responses();
     let published = live.responses >= min && live.scores.total.is_some();
     let mut body: Map<String, Value> = match nok_methodology::input::scores_to_json(&live.scores) {
@@ -224,6 +223,8 @@ async fn organization_scores(
     body.insert("min_responses".into(), json!(min));
     body.insert("published".into(), json!(published));
     body.insert("checklist_recorded".into(), json!(live.checklist_recorded));
+    let base = state.config.base_url.trim_end_matches('/');
+    body.insert("explanation_url".into(), json!(format!("{base}/o/{}/explain?period={period}", org.public_id)));
     Ok(Json(Value::Object(body)).into_response())
 }
 

@@ -8,12 +8,13 @@ mod xlsx;
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::portal::export::{XLSX_MIME, attachment};
 use crate::render::page;
 use crate::state::AppState;
 use crate::views::HistoryRow;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -294,14 +295,7 @@ async fn export(
     let c = checklists::get(&state.db.read, &actor, org_id, year).await?;
     let bytes = xlsx::write(&c)?;
     let filename = format!("checklist-{}-{year}.xlsx", c.organization.public_id);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(attachment(bytes, XLSX_MIME, &filename))
 }
 
 /// Largest accepted checklist workbook.

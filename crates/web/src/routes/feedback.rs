@@ -1,7 +1,8 @@
 //! Citizen feedback: reviews with pre-moderation and the organisation's answers, private appeals with their
 //! deadline and e-mailed answer, agreement with the rating — the public forms, the author's private pages, the
-//! cabinet pages (`/cabinet/reviews`, `/cabinet/appeals`), the admin's `/admin/outbox`, and the sections of
-//! the public organisation page ([`org_page_sections`]). Shared helpers for those pages live here.
+//! cabinet pages (`/cabinet/reviews`, `/cabinet/appeals`, `/cabinet/votes` with the rating comments), the
+//! admin's `/admin/outbox`, and the sections of the public organisation page ([`org_page_sections`]). Shared
+//! helpers for those pages live here.
 
 mod appeal_cabinet;
 mod appeals;
@@ -9,7 +10,10 @@ mod moderation;
 mod outbox;
 mod reviews;
 mod sections;
+mod vote_comments;
 mod votes;
+
+pub use appeal_cabinet::answer_mail;
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
@@ -34,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         .merge(appeals::routes())
         .merge(appeal_cabinet::routes())
         .merge(votes::routes())
+        .merge(vote_comments::routes())
         .merge(outbox::routes())
 }
 

@@ -1,11 +1,13 @@
 //! The review queue of flagged survey responses in the cabinet (`/cabinet/flagged`): authorised bodies see
 //! the flagged responses of their organisations (administrators see all), with why each was flagged and
 //! its answers; «Принять» counts it (the counters change in the same transaction), «Отклонить» (after a
-//! confirmation) keeps it out for good. Scope and audit are the store's (`repo::flagged`).
+//! confirmation) keeps it out for good. The queue exports as CSV or XLSX. Scope and audit are the store's
+//! (`repo::flagged`).
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::intake::Channel;
+use crate::portal::export::{Cell, ExportLinks, Table};
 use crate::render::page;
 use crate::state::AppState;
 use crate::views::Pager;
@@ -22,9 +24,13 @@ use serde::Deserialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cabinet/flagged", get(queue))
+        .route("/cabinet/flagged/export/{format}", get(export))
         .route("/cabinet/flagged/{id}/accept", post(accept))
         .route("/cabinet/flagged/{id}/reject", get(confirm_reject).post(reject))
 }
+
+/// The largest export.
+const EXPORT_LIMIT: u64 = 100_000;
 
 #[derive(Deserialize, Default)]
 struct QueueQuery {
@@ -86,6 +92,7 @@ struct QueuePage {
     total: u64,
     pager: Pager,
     done: Option<String>,
+    export: ExportLinks,
 }
 
 async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQuery>) -> AppResult<Response> {
@@ -98,7 +105,39 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
         Some("stale") => Some(nok_i18n::t("flagged-done-stale")),
         _ => None,
     };
-    Ok(page(&QueuePage { ctx, items: list.items.iter().map(Item::from).collect(), total: list.total, pager, done }))
+    let items = list.items.iter().map(Item::from).collect();
+    let export = ExportLinks::new("/cabinet/flagged/export", "");
+    Ok(page(&QueuePage { ctx, items, total: list.total, pager, done, export }))
+}
+
+async fn export(State(state): State<AppState>, ctx: Ctx, Path(format): Path<String>) -> AppResult<Response> {
+    let actor = ctx.require_user()?.clone();
+    let rows = flagged::export(&state.db.read, &actor, EXPORT_LIMIT).await?;
+    let mut table = Table::with_headers(&[
+        "flagged-col-received",
+        "flagged-col-organization",
+        "portal-col-public-id",
+        "flagged-col-channel",
+        "flagged-col-reason",
+        "flagged-col-answers",
+        "flagged-col-suggestions",
+    ]);
+    table.rows = rows
+        .iter()
+        .map(|row| {
+            let i = Item::from(row);
+            vec![
+                Cell::Text(i.received),
+                Cell::Text(i.organization),
+                Cell::Text(i.public_id),
+                Cell::Text(i.channel),
+                Cell::Text(i.reason),
+                Cell::Text(i.answers),
+                Cell::text(i.suggestions),
+            ]
+        })
+        .collect();
+    table.download(&format, "flagged")
 }
 
 fn parse_id(id: &str) -> AppResult<uuid::Uuid> {

@@ -1,11 +1,13 @@
 //! The public portal pages: the home page (search by name, ИНН, region and sphere; top lists; regions),
 //! the organisation page (`/o/{public_id}`: total and K1–K5 with bars beside the region-and-sphere mean,
 //! responses, history by year, the small-numbers rule, the way to rate, and the feedback sections), and the
-//! region page (`/r/{code}`: ranking table with a chart of sphere means, CSV and XLSX export).
+//! region page (`/r/{code}`: ranking table with a chart of sphere means, the mean total of each
+//! municipality, CSV and XLSX export of both).
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::intake::Channel;
+use crate::portal::municipalities::{self, MunicipalityRow};
 use crate::portal::view::{self, Bar, MeanBar, RankRow};
 use crate::portal::{OrgFigures, Ranking, current_period, public_actor};
 use crate::render::page;
@@ -14,8 +16,7 @@ use crate::views::{self, OrgRow, Pager};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use nok_methodology::Sphere;
 use nok_store::repo::aggregates::Level;
@@ -29,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/o/{public_id}", get(organization))
         .route("/r/{code}", get(region))
         .route("/r/{code}/export/{format}", get(region_export))
+        .route("/r/{code}/municipalities/{format}", get(municipalities_export))
 }
 
 /// `(code, name)` of every region (the fixed list of the subjects of the Federation; no database read).
@@ -145,6 +147,7 @@ struct YearRow {
     period: i32,
     responses: String,
     total: Option<String>,
+    frozen: bool,
 }
 
 #[derive(Template)]
@@ -165,6 +168,8 @@ struct OrgPage {
     min_responses: u64,
     total: Option<Bar>,
     criteria: Vec<Bar>,
+    /// «опубликовано ДД.ММ.ГГГГ» when the period's results are published (frozen values shown).
+    published_on: Option<String>,
     peer_count: Option<String>,
     rank: Option<String>,
     sample_text: Option<String>,
@@ -205,6 +210,7 @@ fn org_page(ctx: Ctx, f: &OrgFigures, region_name: String, feedback: String) -> 
             )
         }),
         channels: f.channels.iter().map(|(c, n)| (Channel::name_of(c), view::count(*n))).collect(),
+        published_on: f.result.as_ref().and_then(view::published_on),
         history: f
             .history
             .iter()
@@ -212,6 +218,7 @@ fn org_page(ctx: Ctx, f: &OrgFigures, region_name: String, feedback: String) -> 
                 period: y.period,
                 responses: view::count(y.responses),
                 total: y.total.map(view::points),
+                frozen: y.frozen,
             })
             .collect(),
         total,
@@ -295,6 +302,7 @@ struct RegionPage {
     pager: Pager,
     unpublished: Vec<RankRow>,
     chart: Vec<MeanBar>,
+    municipalities: Vec<MunicipalityRow>,
     min_responses: u64,
     export_query: String,
 }
@@ -345,6 +353,7 @@ async fn region(
         pager,
         unpublished: ranking.unpublished(q.sphere()).into_iter().map(|r| RankRow::new(None, r, min)).collect(),
         chart: ranking.means(Level::SphereInRegion).iter().filter_map(MeanBar::sphere).collect(),
+        municipalities: municipalities::means(&ranking, q.sphere()).iter().map(MunicipalityRow::from).collect(),
         min_responses: min,
         export_query,
         code,
@@ -358,11 +367,16 @@ async fn region_export(
 ) -> AppResult<Response> {
     let (_, ranking) = region_ranking(&state, &code).await?;
     let table = crate::portal::export::ranking_table(&ranking, q.sphere());
-    let (bytes, mime) = match format.as_str() {
-        "csv" => (table.csv()?, "text/csv; charset=utf-8"),
-        "xlsx" => (table.xlsx()?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        _ => return Err(AppError::NotFound),
-    };
-    let name = format!("attachment; filename=\"rating-{code}-{}.{format}\"", ranking.period);
-    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, name)], bytes).into_response())
+    table.download(&format, &format!("rating-{code}-{}", ranking.period))
+}
+
+/// The region's municipalities with their mean totals as `municipalities-{code}-{period}.{csv|xlsx}`.
+async fn municipalities_export(
+    State(state): State<AppState>,
+    Path((code, format)): Path<(String, String)>,
+    Query(q): Query<RegionQuery>,
+) -> AppResult<Response> {
+    let (_, ranking) = region_ranking(&state, &code).await?;
+    let table = municipalities::table(&municipalities::means(&ranking, q.sphere()));
+    table.download(&format, &format!("municipalities-{code}-{}", ranking.period))
 }

@@ -8,7 +8,6 @@ use crate::state::AppState;
 use crate::views::{self, OrgForm, OrgRow, Pager, SortLink};
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -353,13 +352,5 @@ async fn export(
     let actor = ctx.require_user()?.clone();
     let include_inactive = query.inactive.as_deref() == Some("1");
     let (bytes, mime) = crate::registry_io::export_bytes(&state, &actor, &format, include_inactive).await?;
-    let filename = format!("organizations.{format}");
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::portal::export::attachment(bytes, mime, &format!("organizations.{format}")))
 }

@@ -1,27 +1,29 @@
 //! Scores in the browser: the public explanation of an organisation's score (`/o/{public_id}/explain`)
 //! and its cabinet variant, the cabinet list of organisations with scores and sample progress (with
-//! CSV/XLSX export), aggregates with rankings and history by year, and publication of results by an
-//! authority (with confirmation). Numbers come from the store; visibility is decided there.
+//! CSV/XLSX export), aggregates at every level with rankings (CSV/XLSX too) and history by year, and
+//! publication of results by an authority (with confirmation). Numbers come from the store;
+//! visibility is decided there.
 
 mod cabinet;
 mod explain;
+mod explain_page;
+mod groups;
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::portal::export::ExportLinks;
 use crate::render::page;
 use crate::state::AppState;
 use crate::views::{self, Pager, SortLink};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use explain::{Explanation, points};
-use nok_methodology::{ChecklistCounts, Definition, Sphere};
-use nok_store::entities::organization;
-use nok_store::repo::aggregates::{self, Aggregate, Level, ResultFilter};
-use nok_store::repo::{organizations, publications, reference, scores};
+use explain::points;
+use nok_methodology::Definition;
+use nok_store::repo::aggregates::{self, Level, ResultFilter};
+use nok_store::repo::{publications, reference};
 use nok_store::scope::Scope;
 use nok_store::{Actor, Role};
 use serde::Deserialize;
@@ -30,103 +32,18 @@ pub use cabinet::ListQuery;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/o/{public_id}/explain", get(explain_public))
+        .route("/o/{public_id}/explain", get(explain_page::public))
         .route("/cabinet/scores", get(list))
         .route("/cabinet/scores/export/{format}", get(export))
-        .route("/cabinet/scores/{org_id}/explain", get(explain_cabinet))
+        .route("/cabinet/scores/{org_id}/explain", get(explain_page::cabinet))
         .route("/cabinet/aggregates", get(aggregates_page))
+        .route("/cabinet/aggregates/export/{format}", get(aggregates_export))
         .route("/cabinet/publish", get(publish_confirm).post(publish))
 }
 
 /// The public explanation of an organisation's score for the current period.
 pub fn explain_href(public_id: &str) -> String {
     format!("/o/{public_id}/explain")
-}
-
-#[derive(Deserialize, Default)]
-struct PeriodQuery {
-    period: Option<i32>,
-}
-
-#[derive(Template)]
-#[template(path = "scores/explain.html")]
-struct ExplainPage {
-    ctx: Ctx,
-    org_name: String,
-    sphere: String,
-    period: i32,
-    back_href: String,
-    back_label: String,
-    /// Values shown (the small-numbers rule hides them on the public page).
-    shown: bool,
-    not_enough: String,
-    x: Explanation,
-    progress: String,
-    published: bool,
-}
-
-async fn explain_page(
-    state: &AppState,
-    ctx: Ctx,
-    org: organization::Model,
-    period: i32,
-    public: bool,
-) -> AppResult<Response> {
-    let sphere = Sphere::from_code(&org.sphere).ok_or(AppError::NotFound)?;
-    let live = scores::live_scores(&state.db.read, org.id, sphere, period, ChecklistCounts::default()).await?;
-    let min = state.config.min_responses;
-    let shown = !public || (live.responses >= min && live.scores.total.is_some());
-    let p = live.progress(u64::try_from(org.population).unwrap_or(0));
-    let published = publications::published_for(&state.db.read, org.id, period).await?.is_some();
-    let (back_href, back_label) = if public {
-        (format!("/o/{}", org.public_id), nok_i18n::t("sc-explain-back"))
-    } else {
-        (format!("/cabinet/scores?period={period}"), nok_i18n::t("sc-explain-back-cabinet"))
-    };
-    Ok(page(&ExplainPage {
-        org_name: org.short_name.clone(),
-        sphere: sphere.name_ru().to_owned(),
-        period,
-        back_href,
-        back_label,
-        shown,
-        not_enough: nok_i18n::t!("sc-explain-not-enough-text", min = min, n = live.responses),
-        progress: format!(
-            "{} {} / {} · {} {} / {}",
-            nok_i18n::t("sc-summary-sample"),
-            p.collected,
-            p.target,
-            nok_i18n::t("sc-summary-online"),
-            p.collected_online,
-            p.online_target
-        ),
-        x: explain::explain(&live),
-        published,
-        ctx,
-    }))
-}
-
-async fn explain_public(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(public_id): Path<String>,
-    Query(q): Query<PeriodQuery>,
-) -> AppResult<Response> {
-    let org = organizations::by_public_id(&state.db.read, &public_id).await?;
-    let period = q.period.unwrap_or_else(crate::portal::current_period);
-    explain_page(&state, ctx, org, period, true).await
-}
-
-async fn explain_cabinet(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(org_id): Path<i32>,
-    Query(q): Query<PeriodQuery>,
-) -> AppResult<Response> {
-    let actor = ctx.require_user()?.clone();
-    let org = organizations::get(&state.db.read, &actor, org_id).await?;
-    let period = q.period.unwrap_or_else(crate::portal::current_period);
-    explain_page(&state, ctx, org, period, false).await
 }
 
 #[derive(Template)]
@@ -176,16 +93,7 @@ async fn export(
     let actor = ctx.require_user()?.clone();
     let all = cabinet::results(&state, &actor, &query).await?;
     let regions = views::region_options(&state).await?;
-    let (bytes, mime) = cabinet::export(&all, &regions, &format)?;
-    let filename = format!("scores-{}.{format}", query.period());
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    cabinet::export(&all, &regions, &format, &format!("scores-{}", query.period()))
 }
 
 #[derive(Deserialize, Default)]
@@ -195,17 +103,10 @@ struct AggregatesQuery {
     published: Option<String>,
 }
 
-struct GroupRow {
-    label: String,
-    rank: Option<u32>,
-    organizations: u64,
-    assessed: u64,
-    total: String,
-    criteria: Vec<String>,
-    indicators: Vec<(String, String)>,
-    responses: u64,
-    online: u64,
-    target: u64,
+impl AggregatesQuery {
+    fn level(&self) -> Level {
+        self.level.as_deref().and_then(Level::from_code).unwrap_or_default()
+    }
 }
 
 struct YearRow {
@@ -234,40 +135,14 @@ struct AggregatesPage {
     level: String,
     levels: Vec<(String, String)>,
     criteria: Vec<String>,
-    groups: Vec<GroupRow>,
+    groups: Vec<groups::GroupRow>,
+    export: ExportLinks,
     history: Vec<YearRow>,
     publications: Vec<PublicationRow>,
     /// Authorities the user may publish for: `(id, name)`.
     publish_for: Vec<(i32, String)>,
     publish_label: String,
     notice: Option<String>,
-}
-
-async fn group_label(state: &AppState, a: &Aggregate, regions: &[(String, String)]) -> AppResult<String> {
-    let region = a.key.region_code.as_deref().map(|r| views::region_name(regions, r));
-    Ok(match (region, a.key.sphere, a.key.authority_id) {
-        (Some(r), Some(s), _) => format!("{r} — {}", s.name_ru()),
-        (Some(r), None, _) => r,
-        (None, _, Some(id)) => {
-            reference::authority_by_id(&state.db.read, id).await?.map(|a| a.name).unwrap_or_default()
-        }
-        (None, _, None) => nok_i18n::t("sc-agg-all"),
-    })
-}
-
-fn group_row(label: String, a: &Aggregate, rank: Option<u32>, decimals: u8) -> GroupRow {
-    GroupRow {
-        label,
-        rank,
-        organizations: a.organizations,
-        assessed: a.assessed,
-        total: points(a.total, decimals),
-        criteria: a.criteria.iter().map(|(_, v)| points(*v, decimals)).collect(),
-        indicators: a.indicators.iter().map(|(id, v)| (id.clone(), points(*v, decimals))).collect(),
-        responses: a.responses,
-        online: a.online_responses,
-        target: a.sample_target,
-    }
 }
 
 /// Authorities the actor may publish for.
@@ -293,16 +168,10 @@ async fn aggregates_page(
 ) -> AppResult<Response> {
     let actor = ctx.require_user()?.clone();
     let period = q.period.unwrap_or_else(crate::portal::current_period);
-    let level = q.level.as_deref().and_then(Level::from_code).unwrap_or_default();
+    let level = q.level();
     let decimals = Definition::current().decimals;
-    let regions = views::region_options(&state).await?;
     let results = aggregates::org_results(&state.db.read, &actor, &ResultFilter::default(), period).await?;
-    let aggs = aggregates::aggregate(&results, level);
-    let ranks = aggregates::rank_aggregates(&aggs);
-    let mut groups = Vec::with_capacity(aggs.len());
-    for (a, rank) in aggs.iter().zip(ranks) {
-        groups.push(group_row(group_label(&state, a, &regions).await?, a, rank, decimals));
-    }
+    let groups = groups::groups(&state, &results, level).await?.iter().map(|g| g.row(decimals)).collect();
     let history = aggregates::history(&state.db.read, &actor, &ResultFilter::default())
         .await?
         .into_iter()
@@ -330,6 +199,7 @@ async fn aggregates_page(
     Ok(page(&AggregatesPage {
         periods: cabinet::periods(&state, &ctx).await?,
         level: level.code().to_owned(),
+        export: ExportLinks::new("/cabinet/aggregates/export", &format!("period={period}&level={}", level.code())),
         levels: Level::ALL
             .iter()
             .map(|l| (l.code().to_owned(), nok_i18n::t(&format!("sc-agg-level-{}", l.code()))))
@@ -344,6 +214,21 @@ async fn aggregates_page(
         history,
         ctx,
     }))
+}
+
+/// The groups of the aggregates page as `aggregates-{level}-{period}.{csv|xlsx}`.
+async fn aggregates_export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(format): Path<String>,
+    Query(q): Query<AggregatesQuery>,
+) -> AppResult<Response> {
+    let actor = ctx.require_user()?.clone();
+    let period = q.period.unwrap_or_else(crate::portal::current_period);
+    let level = q.level();
+    let results = aggregates::org_results(&state.db.read, &actor, &ResultFilter::default(), period).await?;
+    let groups = groups::groups(&state, &results, level).await?;
+    groups::table(&groups).download(&format, &format!("aggregates-{}-{period}", level.code()))
 }
 
 #[derive(Deserialize)]
@@ -382,5 +267,6 @@ async fn publish_confirm(State(state): State<AppState>, ctx: Ctx, Query(f): Quer
 async fn publish(State(state): State<AppState>, ctx: Ctx, Form(f): Form<PublishForm>) -> AppResult<Response> {
     let actor = ctx.require_user()?.clone();
     publications::publish(&state.db, &actor, f.authority_id, f.period).await?;
+    state.portal.clear();
     Ok(Redirect::to(&format!("/cabinet/aggregates?period={}&published=1", f.period)).into_response())
 }

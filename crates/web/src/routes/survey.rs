@@ -1,12 +1,15 @@
 //! The questionnaire behind every QR code: `GET /o/{public_id}/anketa?ch=<channel>` shows the sphere's
 //! questions (official wording) with «Да»/«Нет» answers, suggestions, sex and age; `POST` sends them through
-//! the same intake service as the JSON API. Works without JavaScript: every question is shown, those behind
-//! a filter say when to skip them, and the server drops answers to skipped ones; our small script
-//! (`/static/anketa.js`) hides skipped questions live. Errors are re-shown next to their fields. `/q/{id}` is
-//! the short link printed under codes.
+//! the same intake service as the JSON API. Works the same with and without JavaScript: follow-up questions
+//! (behind a filter question) are rendered `hidden` and disabled unless their filter was answered «Да».
+//! Our small script (`/static/anketa.js`) reveals them live, so a respondent with JavaScript answers
+//! everything on one page; without it, a submission whose filter is «Да» and whose follow-ups were never
+//! shown comes back as a second step asking only those follow-ups, the other answers carried in hidden
+//! fields. Errors are re-shown next to their fields. `/q/{id}` is the short link printed under codes.
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::intake::validate::next_step;
 use crate::intake::{Channel, FieldError, Form, IntakeError, OrgInfo, Source, Submission};
 use crate::render::{error_page, page};
 use crate::security::client::ClientIp;
@@ -51,6 +54,17 @@ async fn organization(state: &AppState, public_id: &str) -> AppResult<OrgInfo> {
     }
 }
 
+/// How a question appears on the page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Appearance {
+    /// A fieldset to answer.
+    Shown,
+    /// A follow-up whose filter is not «Да»: rendered `hidden` with disabled inputs (the script reveals it).
+    Hidden,
+    /// Answered on an earlier step: carried in a hidden field (nothing when unanswered).
+    Carried,
+}
+
 /// One question as the form shows it.
 struct QuestionView {
     id: String,
@@ -61,12 +75,21 @@ struct QuestionView {
     hint: Option<String>,
     value: Option<bool>,
     error: Option<String>,
+    display: Appearance,
 }
 
 /// A link of the error summary to the field it is about.
 struct ErrorLink {
     anchor: String,
     text: String,
+}
+
+/// Which page of the questionnaire is rendered.
+enum Step {
+    /// Every question (follow-ups hidden unless their filter is «Да»), with any errors.
+    Form(Vec<FieldError>),
+    /// Only these follow-ups, now needed; everything else answered is carried along.
+    FollowUps(Vec<QuestionId>),
 }
 
 #[derive(Template)]
@@ -77,6 +100,8 @@ struct AnketaPage {
     id: String,
     channel: String,
     questions: Vec<QuestionView>,
+    /// The second step: only the follow-ups are shown, under a lead that takes the focus.
+    follow_ups: bool,
     suggestions_label: String,
     sex_legend: String,
     sex_options: Vec<(String, String)>,
@@ -88,13 +113,19 @@ struct AnketaPage {
     age_error: Option<String>,
 }
 
-/// What the respondent entered (to show it again after an error).
+/// What the respondent entered (to show it again after an error, or carry it to the next step).
 #[derive(Default)]
 struct Values {
     answers: Vec<(QuestionId, bool)>,
     suggestions: String,
     sex: String,
     age: String,
+}
+
+impl Values {
+    fn answer(&self, q: QuestionId) -> Option<bool> {
+        self.answers.iter().find(|(a, _)| *a == q).map(|(_, v)| *v)
+    }
 }
 
 fn extra_text(def: &Definition, id: &str) -> String {
@@ -106,21 +137,37 @@ fn sex_options(def: &Definition) -> Vec<(String, String)> {
     ["m", "f"].iter().zip(labels).map(|(code, label)| (code.to_string(), label)).collect()
 }
 
-fn render(ctx: Ctx, org: OrgInfo, id: String, channel: Channel, values: Values, errors: &[FieldError]) -> AnketaPage {
+fn render(ctx: Ctx, org: OrgInfo, id: String, channel: Channel, values: Values, step: Step) -> AnketaPage {
     let def = Definition::current();
     let questions = def.questionnaire(org.sphere);
     let number_of = |q: QuestionId| questions.iter().find(|x| x.id == q).map_or(q.0, |x| x.number);
+    let (errors, pending) = match step {
+        Step::Form(errors) => (errors, None),
+        Step::FollowUps(pending) => (Vec::new(), Some(pending)),
+    };
     let error_of = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
     let views = questions
         .iter()
-        .map(|q| QuestionView {
-            id: q.id.to_string(),
-            number: q.number,
-            text: q.text.clone(),
-            filter: q.filtered_by.map(|f| f.to_string()),
-            hint: q.filtered_by.map(|f| nok_i18n::t!("anketa-filter-hint", number = u32::from(number_of(f)))),
-            value: values.answers.iter().find(|(a, _)| *a == q.id).map(|(_, v)| *v),
-            error: error_of(&format!("answers.{}", q.id)),
+        .map(|q| {
+            let error = error_of(&format!("answers.{}", q.id));
+            let asked = q.filtered_by.is_none_or(|f| values.answer(f) == Some(true));
+            let display = match &pending {
+                Some(pending) if pending.contains(&q.id) => Appearance::Shown,
+                Some(_) => Appearance::Carried,
+                None if asked || error.is_some() => Appearance::Shown,
+                None => Appearance::Hidden,
+            };
+            QuestionView {
+                id: q.id.to_string(),
+                number: q.number,
+                text: q.text.clone(),
+                filter: q.filtered_by.map(|f| f.to_string()),
+                hint: q.filtered_by.map(|f| nok_i18n::t!("anketa-filter-hint", number = u32::from(number_of(f)))),
+                // Answers to follow-ups of a «Нет» filter are not carried (the intake would drop them).
+                value: values.answer(q.id).filter(|_| asked || display != Appearance::Carried),
+                error,
+                display,
+            }
         })
         .collect();
     let links = errors
@@ -142,6 +189,7 @@ fn render(ctx: Ctx, org: OrgInfo, id: String, channel: Channel, values: Values, 
         id,
         channel: channel.code().to_string(),
         questions: views,
+        follow_ups: pending.is_some(),
         suggestions_label: extra_text(def, "suggestions"),
         sex_legend: extra_text(def, "sex"),
         sex_options: sex_options(def),
@@ -164,7 +212,7 @@ async fn show(
     let channel = channel_or(q.ch.as_deref(), Channel::Portal);
     // The response id is made here, so submitting the same form twice stores one response.
     let id = uuid::Uuid::now_v7().to_string();
-    Ok(page(&render(ctx, org, id, channel, Values::default(), &[])))
+    Ok(page(&render(ctx, org, id, channel, Values::default(), Step::Form(Vec::new()))))
 }
 
 /// The form's fields as a submission (answers `yes`/`no`; any other value is an error of that question).
@@ -208,6 +256,11 @@ fn submission(public_id: &str, pairs: &[(String, String)]) -> (Submission, Value
     (sub, values, channel)
 }
 
+/// The follow-up questions the submitted page showed (each visible one carries a hidden `shown` field).
+fn shown(pairs: &[(String, String)]) -> Vec<QuestionId> {
+    pairs.iter().filter(|(k, _)| k == "shown").filter_map(|(_, v)| v.trim().parse().ok()).collect()
+}
+
 async fn submit(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -223,8 +276,12 @@ async fn submit(
     let source = Source::of_request(&state.secret, &ip, Some(&device), &headers);
     match state.intake.submit(&state.db, sub, &source, Form::Questionnaire).await {
         Ok(_) => Ok(Redirect::to(&format!("/o/{}/anketa/spasibo", org.public_id)).into_response()),
-        Err(IntakeError::Invalid(errors)) => {
-            let mut res = page(&render(ctx, org, id, channel, values, &errors));
+        Err(IntakeError::Invalid(mut errors)) => {
+            let pending = next_step(Definition::current(), org.sphere, &mut errors, &shown(&pairs));
+            if errors.is_empty() && !pending.is_empty() {
+                return Ok(page(&render(ctx, org, id, channel, values, Step::FollowUps(pending))));
+            }
+            let mut res = page(&render(ctx, org, id, channel, values, Step::Form(errors)));
             *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(res)
         }

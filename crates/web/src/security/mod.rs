@@ -5,3 +5,4 @@ pub mod cookies;
 pub mod csrf;
 pub mod device;
 pub mod hashing;
+pub mod proxies;

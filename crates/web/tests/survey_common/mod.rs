@@ -28,6 +28,7 @@ pub async fn org(s: &Server, seed: u64, region: &str, sphere: Sphere, name: &str
         phone: None,
         sphere,
         region_code: region.to_string(),
+        municipality: None,
         authority: None,
         population: 1000,
         active: true,

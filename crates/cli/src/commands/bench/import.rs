@@ -60,6 +60,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
                 phone: Set(r.phone.clone()),
                 sphere: Set(r.sphere.code().to_string()),
                 region_code: Set(r.region_code.clone()),
+                municipality: Set(r.municipality.clone()),
                 authority_id: Set(None),
                 population: Set(i64::from(r.population)),
                 active: Set(r.active),

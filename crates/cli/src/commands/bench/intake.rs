@@ -196,8 +196,10 @@ fn mean_batch(metrics: &str) -> Option<f64> {
 async fn counters_total(db: &Db) -> Result<i64, StoreError> {
     use sea_orm::ConnectionTrait;
     use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-    let stmt =
-        Query::select().expr(Expr::col(Alias::new("responses")).sum()).from(Alias::new("survey_counter")).to_owned();
+    let stmt = Query::select()
+        .expr(Expr::col(Alias::new("responses")).sum().cast_as(Alias::new("BIGINT")))
+        .from(Alias::new("survey_counter"))
+        .to_owned();
     let row = db.read.query_one(&stmt).await?;
     Ok(row.and_then(|r| r.try_get_by_index::<Option<i64>>(0).ok().flatten()).unwrap_or(0))
 }

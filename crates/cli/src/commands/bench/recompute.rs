@@ -9,7 +9,7 @@
 //! of the same row, one per transaction and 100 per transaction (group commit).
 
 use super::per_second;
-use nok_methodology::{ChecklistCounts, Sphere};
+use nok_methodology::Sphere;
 use nok_store::Db;
 use nok_store::entities::{organization, response};
 use nok_store::repo::organizations::{public_id_for, search_text};
@@ -195,6 +195,7 @@ async fn ensure_organizations(db: &Db, n: usize) -> anyhow::Result<Vec<(i32, Sph
                         phone: Set(None),
                         sphere: Set(Sphere::ALL[seed as usize % Sphere::ALL.len()].code().to_owned()),
                         region_code: Set("76".into()),
+                        municipality: Set(None),
                         authority_id: Set(None),
                         population: Set(1000 + (seed % 2000) as i64),
                         active: Set(true),
@@ -373,7 +374,7 @@ async fn read_scores(db: &Db, orgs: &[(i32, Sphere)], samples: usize) -> anyhow:
     for _ in 0..samples {
         let (id, sphere) = orgs[rng.random_range(0..orgs.len())];
         let start = Instant::now();
-        let live = scores::live_scores(&db.read, id, sphere, PERIOD, ChecklistCounts::default()).await?;
+        let live = scores::live_scores(&db.read, id, sphere, PERIOD).await?;
         times.push(start.elapsed());
         std::hint::black_box(live);
     }

@@ -69,15 +69,48 @@ fn answers(rng: &mut ChaCha8Rng, uses_q5: bool, quality: f64) -> (u16, u16) {
     (asked, yes)
 }
 
+/// The start (UTC) of the year of `now`: demo responses fall between it and now.
+pub(super) fn year_start(now: i64) -> anyhow::Result<i64> {
+    let year = nok_store::time_util::period_of(now);
+    Ok(time::Date::from_calendar_date(year, time::Month::January, 1)?.midnight().assume_utc().unix_timestamp())
+}
+
+/// One demo respondent of `org` at `created_at`; `quality` shifts the organisation's answer rates.
+pub(super) fn respondent(
+    rng: &mut ChaCha8Rng,
+    org: &organization::Model,
+    quality: f64,
+    created_at: i64,
+) -> NewResponse {
+    let uses_q5 = matches!(org.sphere.as_str(), "health" | "social" | "mse");
+    let (asked, yes) = answers(rng, uses_q5, quality);
+    let mut id_bytes = [0u8; 16];
+    rng.fill(&mut id_bytes);
+    NewResponse {
+        id: uuid::Builder::from_random_bytes(id_bytes).into_uuid(),
+        organization_id: org.id,
+        period: nok_store::time_util::period_of(created_at),
+        channel: pick_channel(rng).to_string(),
+        asked,
+        yes,
+        sex: Some(if rng.random_bool(0.58) { "f" } else { "m" }.to_string()),
+        age: Some(rng.random_range(18..90)),
+        suggestions: None,
+        device_hash: None,
+        ip_hash: None,
+        flag_reason: None,
+        created_at,
+    }
+}
+
 pub async fn fill(db: &Db, orgs: &[organization::Model], count: usize, seed: u64) -> anyhow::Result<u64> {
     if orgs.is_empty() || count == 0 {
         return Ok(0);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
-    let now = time::OffsetDateTime::now_utc();
-    let year_start =
-        time::Date::from_calendar_date(now.year(), time::Month::January, 1)?.midnight().assume_utc().unix_timestamp();
-    let span = (now.unix_timestamp() - year_start).max(1);
+    let now = nok_store::time_util::now();
+    let year_start = year_start(now)?;
+    let span = (now - year_start).max(1);
     // Larger organisations get more responses; each has its own quality level.
     let weights: Vec<f64> = orgs.iter().map(|o| (o.population.max(100) as f64).sqrt()).collect();
     let total_weight: f64 = weights.iter().sum();
@@ -91,26 +124,8 @@ pub async fn fill(db: &Db, orgs: &[organization::Model], count: usize, seed: u64
             x -= weights[idx];
             idx += 1;
         }
-        let org = &orgs[idx];
-        let uses_q5 = matches!(org.sphere.as_str(), "health" | "social" | "mse");
-        let (asked, yes) = answers(&mut rng, uses_q5, quality[idx]);
-        let mut id_bytes = [0u8; 16];
-        rng.fill(&mut id_bytes);
-        batch.push(NewResponse {
-            id: uuid::Builder::from_random_bytes(id_bytes).into_uuid(),
-            organization_id: org.id,
-            period: now.year(),
-            channel: pick_channel(&mut rng).to_string(),
-            asked,
-            yes,
-            sex: Some(if rng.random_bool(0.58) { "f" } else { "m" }.to_string()),
-            age: Some(rng.random_range(18..90)),
-            suggestions: None,
-            device_hash: None,
-            ip_hash: None,
-            flag_reason: None,
-            created_at: year_start + rng.random_range(0..span),
-        });
+        let created_at = year_start + rng.random_range(0..span);
+        batch.push(respondent(&mut rng, &orgs[idx], quality[idx], created_at));
         if batch.len() == 500 {
             stored += survey::insert_batch(db, &batch).await?.len() as u64;
             batch.clear();

@@ -1,17 +1,18 @@
 //! `/cabinet/appeals`: appeals of the actor's organisations with the 30-day deadline, overdue ones
-//! highlighted, a status filter, pagination and CSV export; the appeal page where the organisation's staff
+//! highlighted, a status filter, pagination and CSV/XLSX export; the appeal page where the organisation's staff
 //! take it in work, answer (the e-mail goes out through the outbox) and close it. Authorities and
 //! administrators read. The author's e-mail is never shown.
 
 use super::{Confirm, FormErrors, actor, confirmed, date, datetime, done_notice};
 use crate::ctx::Ctx;
 use crate::error::AppResult;
+use crate::portal::export::{Cell, ExportLinks, Table};
 use crate::render::page;
 use crate::state::AppState;
 use crate::views::Pager;
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -24,7 +25,7 @@ use serde::Deserialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cabinet/appeals", get(list))
-        .route("/cabinet/appeals.csv", get(export_csv))
+        .route("/cabinet/appeals/export/{format}", get(export))
         .route("/cabinet/appeals/{id}", get(detail))
         .route("/cabinet/appeals/{id}/status", post(set_status))
         .route("/cabinet/appeals/{id}/answer", post(answer))
@@ -32,7 +33,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Filters offered above the list, in order.
 const FILTERS: [&str; 7] = ["", "open", "overdue", appeals::NEW, appeals::IN_WORK, appeals::ANSWERED, appeals::CLOSED];
-/// The largest CSV export.
+/// The largest export.
 const EXPORT_LIMIT: u64 = 100_000;
 
 #[derive(Deserialize, Default, Clone)]
@@ -96,7 +97,7 @@ struct ListPage {
     open: u64,
     overdue: u64,
     pager: Pager,
-    export_href: String,
+    export: ExportLinks,
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
@@ -112,7 +113,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
         .collect();
     Ok(page(&ListPage {
         rows: p.items.iter().map(|r| Row::new(r, query.now)).collect(),
-        export_href: format!("/cabinet/appeals.csv?status={filter}"),
+        export: ExportLinks::new("/cabinet/appeals/export", &format!("status={filter}")),
         ctx,
         filter,
         filters,
@@ -123,48 +124,43 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     }))
 }
 
-/// One CSV cell: quoted when needed; a leading `= + - @` is defused so spreadsheets never run it as a formula.
-fn cell(value: &str) -> String {
-    let v = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_string() };
-    if v.contains([';', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
-}
-
-async fn export_csv(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(format): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     let actor = actor(&ctx)?;
     let query = q.store(1, EXPORT_LIMIT);
     let rows = appeals::export(&state.db.read, &actor, &query, EXPORT_LIMIT).await?;
-    let yes_no = |b: bool| nok_i18n::t(if b { "fb-yes" } else { "fb-no" });
-    let mut out = String::from("\u{feff}");
-    let header: Vec<String> =
-        ["number", "organization", "created", "status", "due", "answered", "overdue", "answered-late"]
-            .iter()
-            .map(|c| cell(&nok_i18n::t(&format!("fb-csv-{c}"))))
-            .collect();
-    out.push_str(&header.join(";"));
-    out.push_str("\r\n");
-    for r in &rows {
-        let d = appeals::deadline(&r.appeal, query.now);
-        let line = [
-            r.appeal.id.to_string(),
-            r.organization.clone(),
-            date(r.appeal.created_at),
-            nok_i18n::t(&format!("fb-appeal-status-{}", r.appeal.status)),
-            date(r.appeal.due_at),
-            r.appeal.answered_at.map(date).unwrap_or_default(),
-            yes_no(d.overdue),
-            yes_no(d.answered_late),
-        ];
-        out.push_str(&line.iter().map(|v| cell(v)).collect::<Vec<_>>().join(";"));
-        out.push_str("\r\n");
-    }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"appeals.csv\"".to_string()),
-        ],
-        out,
-    )
-        .into_response())
+    let yes_no = |b: bool| Cell::Text(nok_i18n::t(if b { "fb-yes" } else { "fb-no" }));
+    let mut table = Table::with_headers(&[
+        "fb-csv-number",
+        "fb-csv-organization",
+        "fb-csv-created",
+        "fb-csv-status",
+        "fb-csv-due",
+        "fb-csv-answered",
+        "fb-csv-overdue",
+        "fb-csv-answered-late",
+    ]);
+    table.rows = rows
+        .iter()
+        .map(|r| {
+            let d = appeals::deadline(&r.appeal, query.now);
+            vec![
+                Cell::Count(u64::try_from(r.appeal.id).unwrap_or_default()),
+                Cell::Text(r.organization.clone()),
+                Cell::Text(date(r.appeal.created_at)),
+                Cell::Text(nok_i18n::t(&format!("fb-appeal-status-{}", r.appeal.status))),
+                Cell::Text(date(r.appeal.due_at)),
+                Cell::text(r.appeal.answered_at.map(date)),
+                yes_no(d.overdue),
+                yes_no(d.answered_late),
+            ]
+        })
+        .collect();
+    table.download(&format, "appeals")
 }
 
 #[derive(Template)]
@@ -285,8 +281,8 @@ struct AnswerForm {
     confirmed: Option<String>,
 }
 
-/// The e-mail that carries an answer to the author.
-fn answer_mail(a: &appeal::Model, organization: &str) -> AnswerMail {
+/// The e-mail that carries an answer to the author (also used by the demo filler).
+pub fn answer_mail(a: &appeal::Model, organization: &str) -> AnswerMail {
     AnswerMail {
         subject: nok_i18n::t!("fb-mail-answer-subject", id = a.id),
         body: nok_i18n::t!(

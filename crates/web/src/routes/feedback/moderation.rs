@@ -1,11 +1,13 @@
 //! `/cabinet/reviews`: the moderation queue for administrators and authorities (their organisations only),
 //! with the automatic flags, complaints and reasons for rejection (confirmed before it happens); for an
-//! organisation's staff, its published reviews and the form of the public answer.
+//! organisation's staff, its published reviews and the form of the public answer. Either list exports as
+//! CSV or XLSX with the same filters and scope.
 
 use super::reviews::reasons;
-use super::{Confirm, FormErrors, actor, confirmed, datetime, done_notice, sections};
+use super::{Confirm, FormErrors, actor, confirmed, date, datetime, done_notice, sections};
 use crate::ctx::Ctx;
 use crate::error::AppResult;
+use crate::portal::export::{Cell, ExportLinks, Table};
 use crate::render::page;
 use crate::state::AppState;
 use crate::views::Pager;
@@ -24,6 +26,7 @@ use serde::Deserialize;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cabinet/reviews", get(list))
+        .route("/cabinet/reviews/export/{format}", get(export))
         .route("/cabinet/reviews/{id}", get(detail))
         .route("/cabinet/reviews/{id}/approve", post(approve))
         .route("/cabinet/reviews/{id}/reject", post(reject))
@@ -31,12 +34,44 @@ pub fn routes() -> Router<AppState> {
 }
 
 const STATUSES: [&str; 4] = [reviews::PENDING, reviews::PUBLISHED, reviews::REJECTED, "all"];
+/// The largest export.
+const EXPORT_LIMIT: u64 = 100_000;
 
 #[derive(Deserialize, Default, Clone)]
 struct ListQuery {
     status: Option<String>,
     flagged: Option<String>,
     page: Option<u64>,
+}
+
+impl ListQuery {
+    /// The status shown (pending unless a known one is asked for).
+    fn status(&self) -> String {
+        self.status.clone().filter(|s| STATUSES.contains(&s.as_str())).unwrap_or_else(|| reviews::PENDING.into())
+    }
+
+    fn flagged(&self) -> bool {
+        self.flagged.as_deref() == Some("1")
+    }
+
+    fn store(&self, page: u64, per_page: u64) -> ReviewQuery {
+        ReviewQuery {
+            status: Some(self.status()).filter(|s| s != "all"),
+            flagged_only: self.flagged(),
+            organization_id: None,
+            page,
+            per_page,
+        }
+    }
+
+    /// The filters as a query string (for page and export links).
+    fn href(&self) -> String {
+        serde_urlencoded::to_string([
+            ("status", self.status().as_str()),
+            ("flagged", if self.flagged() { "1" } else { "" }),
+        ])
+        .unwrap_or_default()
+    }
 }
 
 pub struct Row {
@@ -84,27 +119,54 @@ struct ListPage {
     rows: Vec<Row>,
     total: u64,
     pager: Pager,
+    export: ExportLinks,
 }
 
 async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
     let actor = actor(&ctx)?;
     let moderator = reviews::may_moderate(&actor);
-    let status = q.status.clone().filter(|s| STATUSES.contains(&s.as_str())).unwrap_or_else(|| reviews::PENDING.into());
-    let flagged = q.flagged.as_deref() == Some("1");
-    let query = ReviewQuery {
-        status: Some(status.clone()).filter(|s| s != "all"),
-        flagged_only: flagged,
-        organization_id: None,
-        page: q.page.unwrap_or(1),
-        per_page: 25,
-    };
-    let p = reviews::list(&state.db.read, &actor, &query).await?;
-    let base = serde_urlencoded::to_string([("status", status.as_str()), ("flagged", if flagged { "1" } else { "" })])
-        .unwrap_or_default();
+    let p = reviews::list(&state.db.read, &actor, &q.store(q.page.unwrap_or(1), 25)).await?;
+    let base = q.href();
     let pager = Pager::new(p.page, p.pages(), |n| format!("/cabinet/reviews?{base}&page={n}"));
     let statuses = STATUSES.iter().map(|s| (s.to_string(), nok_i18n::t(&format!("fb-review-filter-{s}")))).collect();
     let rows = p.items.into_iter().map(|r| Row::new(&r.review, r.organization)).collect();
-    Ok(page(&ListPage { ctx, moderator, status, statuses, flagged, rows, total: p.total, pager }))
+    let export = ExportLinks::new("/cabinet/reviews/export", &base);
+    let (status, flagged) = (q.status(), q.flagged());
+    Ok(page(&ListPage { ctx, moderator, status, statuses, flagged, rows, total: p.total, pager, export }))
+}
+
+async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(format): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    let actor = actor(&ctx)?;
+    let rows = reviews::export(&state.db.read, &actor, &q.store(1, EXPORT_LIMIT), EXPORT_LIMIT).await?;
+    let mut table = Table::with_headers(&[
+        "fb-col-date",
+        "fb-organization",
+        "fb-review-text",
+        "fb-col-flags",
+        "fb-col-reports",
+        "fb-status",
+        "fb-org-answer",
+    ]);
+    table.rows = rows
+        .into_iter()
+        .map(|r| {
+            vec![
+                Cell::Text(date(r.review.created_at)),
+                Cell::Text(r.organization),
+                Cell::Text(r.review.body),
+                Cell::Text(flag_names(r.review.flags.as_deref()).join("; ")),
+                Cell::Count(u64::try_from(r.review.reports).unwrap_or_default()),
+                Cell::Text(nok_i18n::t(&format!("fb-review-status-{}", r.review.status))),
+                Cell::text(r.review.answer),
+            ]
+        })
+        .collect();
+    table.download(&format, "reviews")
 }
 
 #[derive(Template)]

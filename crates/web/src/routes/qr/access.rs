@@ -26,17 +26,7 @@ pub fn current_period() -> i32 {
 }
 
 /// A file to save (`attachment`) with its MIME type.
-pub fn download(bytes: Vec<u8>, mime: &str, file_name: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_name}\"")),
-            (header::CACHE_CONTROL, "private, no-store".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
+pub use crate::portal::export::attachment as download;
 
 /// A stored picture shown inside our pages (logos, photos). SVG stays inert: it is served as an image
 /// under the site's strict CSP, so scripts in it never run.

@@ -4,7 +4,7 @@
 //! 100 % target; per region and per organisation (sorting, pages, only those missing), exported as CSV
 //! or XLSX from `/cabinet/coverage/export/{csv|xlsx}`.
 
-use super::listing::{self, EXPORT_LIMIT, PER_PAGE, TableQuery};
+use super::listing::{EXPORT_LIMIT, PER_PAGE, TableQuery};
 use crate::ctx::Ctx;
 use crate::error::AppResult;
 use crate::portal::export::{Cell, Table};
@@ -193,5 +193,5 @@ pub async fn coverage_export(
         ],
     ))]);
     rows.last_mut().expect("the summary row").resize_with(headers.len(), || Cell::Empty);
-    listing::export(&Table { headers, rows }, &format, &format!("coverage-{}", query.period()))
+    Table { headers, rows }.download(&format, &format!("coverage-{}", query.period()))
 }

@@ -1,10 +1,8 @@
 //! What the coverage and scan tables share: the filter query (region, authority, period, sort, page),
 //! its links with another sort or page, sortable headers with `aria-sort`, and file exports (CSV for
-//! Excel and XLSX through the portal's table writer).
+//! Excel and XLSX through the shared table writer, `crate::portal::export`).
 
 use super::access::non_empty;
-use crate::error::{AppError, AppResult};
-use crate::portal::export::Table;
 use crate::views::{Pager, SortLink};
 use serde::Deserialize;
 
@@ -107,14 +105,4 @@ impl TableQuery {
     pub fn pager(&self, path: &str, page: u64, pages: u64) -> Pager {
         Pager::new(page, pages, |p| format!("{path}?{}", self.href(None, Some(p))))
     }
-}
-
-/// The table as a downloaded file: `csv` (UTF-8 with BOM, `;`) or `xlsx`.
-pub fn export(table: &Table, format: &str, base_name: &str) -> AppResult<axum::response::Response> {
-    let (bytes, mime) = match format {
-        "csv" => (table.csv()?, "text/csv; charset=utf-8"),
-        "xlsx" => (table.xlsx()?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        _ => return Err(AppError::NotFound),
-    };
-    Ok(super::access::download(bytes, mime, &format!("{base_name}.{format}")))
 }

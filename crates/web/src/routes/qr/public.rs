@@ -11,8 +11,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use nok_methodology::{ChecklistCounts, Sphere};
-use nok_store::repo::{organizations, scores};
+use nok_methodology::Sphere;
+use nok_store::repo::{organizations, scores, snapshots};
 use sha2::{Digest, Sha256};
 
 /// How long browsers and caches may keep a badge, seconds.
@@ -23,13 +23,17 @@ pub fn badge_url(base_url: &str, public_id: &str) -> String {
     format!("{}/badge/{}.svg", base_url.trim_end_matches('/'), public_id)
 }
 
-/// The total shown on the badge: the live total once the organisation has the minimum of responses.
+/// The total shown on the badge once the organisation has the minimum of responses: the published
+/// total when the current period is published, else the live one.
 async fn badge_total(state: &AppState, public_id: &str) -> AppResult<Option<f64>> {
     let org = organizations::by_public_id(&state.db.read, public_id).await?;
     let sphere = Sphere::from_code(&org.sphere).ok_or(AppError::NotFound)?;
-    let live =
-        scores::live_scores(&state.db.read, org.id, sphere, current_period(), ChecklistCounts::default()).await?;
-    Ok(live.scores.total.filter(|_| live.responses >= state.config.min_responses))
+    let min = state.config.min_responses;
+    if let Some(p) = snapshots::for_organization(&state.db.read, org.id, current_period()).await? {
+        return Ok(p.row.total.filter(|_| u64::try_from(p.row.responses).unwrap_or(0) >= min));
+    }
+    let live = scores::live_scores(&state.db.read, org.id, sphere, current_period()).await?;
+    Ok(live.scores.total.filter(|_| live.responses >= min))
 }
 
 /// `GET /badge/{public_id}.svg`.

@@ -5,7 +5,7 @@
 //! `GET /cabinet/scans` shows visits, completed questionnaires and conversion per region and per
 //! organisation of the actor's scope, exported as CSV or XLSX.
 
-use super::listing::{self, EXPORT_LIMIT, PER_PAGE, TableQuery};
+use super::listing::{EXPORT_LIMIT, PER_PAGE, TableQuery};
 use crate::ctx::Ctx;
 use crate::error::AppResult;
 use crate::portal::export::{Cell, Table};
@@ -287,5 +287,5 @@ pub async fn scans_export(
             cells
         })
         .collect();
-    listing::export(&Table { headers, rows }, &format, &format!("scans-{}", query.period()))
+    Table { headers, rows }.download(&format, &format!("scans-{}", query.period()))
 }

@@ -3,10 +3,11 @@
 
 use super::explain::points;
 use crate::ctx::Ctx;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::portal::export::{Cell, Table};
 use crate::state::AppState;
 use crate::views::{self, Pager, SortLink};
+use axum::response::Response;
 use nok_methodology::Definition;
 use nok_store::Actor;
 use nok_store::repo::aggregates::{self, Level, OrgResult, ResultFilter};
@@ -260,14 +261,9 @@ pub fn table(all: &[OrgResult], regions: &[(String, String)]) -> Table {
     Table { headers, rows }
 }
 
-/// The export file of the list in `format` with its MIME type.
-pub fn export(all: &[OrgResult], regions: &[(String, String)], format: &str) -> AppResult<(Vec<u8>, &'static str)> {
-    let t = table(all, regions);
-    match format {
-        "csv" => Ok((t.csv()?, "text/csv; charset=utf-8")),
-        "xlsx" => Ok((t.xlsx()?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
-        _ => Err(AppError::NotFound),
-    }
+/// The list downloaded as `{base_name}.{format}` (csv or xlsx).
+pub fn export(all: &[OrgResult], regions: &[(String, String)], format: &str, base_name: &str) -> AppResult<Response> {
+    table(all, regions).download(format, base_name)
 }
 
 /// The periods offered: those with counters in the actor's scope, and the current one.

@@ -1,11 +1,11 @@
 //! The explanation of one organisation's score as a view: every indicator with its formula, the
 //! counts that went in, the result, the weights (definition and used), the confidence marks
 //! ([B]/[C] shown as configurable defaults), the missing-data policy where it applied, and the
-//! methodology version. Shared by the public page and its cabinet variant.
+//! methodology version. Shared by the public page (published values once a period is published) and
+//! its cabinet variant (live values).
 
 use nok_methodology::indicators::InputRef;
 use nok_methodology::{Definition, IndicatorExplanation, Mark, Scores};
-use nok_store::repo::scores::LiveScores;
 
 pub struct InputView {
     pub code: String,
@@ -52,6 +52,8 @@ pub struct Explanation {
     pub criteria: Vec<CriterionView>,
     pub responses: u64,
     pub checklist_recorded: bool,
+    /// Without a checklist: «нет данных» in the checklist-based indicators and the policy applied.
+    pub checklist_missing: String,
 }
 
 /// A number with the definition's decimals and a comma, or «нет данных».
@@ -118,9 +120,14 @@ fn indicator(e: &IndicatorExplanation, decimals: u8) -> IndicatorView {
     }
 }
 
-/// The view of live scores.
-pub fn explain(live: &LiveScores) -> Explanation {
-    let scores: &Scores = &live.scores;
+/// Ids of the indicators that read checklist counts.
+fn checklist_indicators(scores: &Scores) -> String {
+    let reads_checklist = |e: &&IndicatorExplanation| e.inputs.iter().any(|i| matches!(i.name, InputRef::Checklist(_)));
+    scores.explanation.iter().filter(reads_checklist).map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The view of `scores` computed from `responses` counted responses (live or published).
+pub fn explain(scores: &Scores, responses: u64, checklist_recorded: bool) -> Explanation {
     let def = Definition::by_id(&scores.methodology).unwrap_or_else(Definition::current);
     let d = def.decimals;
     let criteria = def
@@ -144,7 +151,12 @@ pub fn explain(live: &LiveScores) -> Explanation {
         policy_applied_in: scores.explanation.iter().filter(|e| e.policy_applied).map(|e| e.id.clone()).collect(),
         total: points(scores.total, d),
         criteria,
-        responses: live.responses,
-        checklist_recorded: live.checklist_recorded,
+        responses,
+        checklist_recorded,
+        checklist_missing: nok_i18n::t!(
+            "sc-explain-checklist-missing",
+            ids = checklist_indicators(scores),
+            policy = scores.policy.name_ru()
+        ),
     }
 }

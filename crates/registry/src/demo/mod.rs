@@ -1,6 +1,6 @@
 //! A deterministic synthetic registry of one region (Ярославская область) for demos, tests and benchmarks:
 //! authorities, and organisations of all five spheres with valid unique ИНН/ОГРН, addresses, coordinates,
-//! sites, e-mails, phones and populations typical of their kind. No network, no randomness beyond the seed.
+//! sites, e-mails, phones, municipalities and populations typical of their kind. No network, no randomness beyond the seed.
 
 use crate::Sphere;
 use crate::ids::{inn_with_check_digit, ogrn_with_check_digit};
@@ -8,6 +8,9 @@ use crate::record::OrganizationRecord;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashMap;
+use towns::TOWNS;
+
+mod towns;
 
 /// An authorised body of the demo region.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,61 +32,9 @@ pub struct DemoRegion {
 /// The demo region's code (Ярославская область).
 pub const REGION_CODE: &str = "76";
 const REGION_GENITIVE: &str = "Ярославской области";
-
-struct Town {
-    name: &'static str,
-    /// «Рыбинская» городская больница.
-    adjective: &'static str,
-    slug: &'static str,
-    postcode: &'static str,
-    lat: f64,
-    lon: f64,
-    /// Telephone area code (after +7).
-    phone_code: &'static str,
-    /// Tax office codes (first four digits of ИНН and КПП) registering organisations here.
-    tax_offices: &'static [&'static str],
-    /// Relative share of organisations.
-    weight: u32,
-}
-
-const TOWNS: [Town; 11] = [
-    town(
-        "Ярославль",
-        "Ярославская",
-        "yaroslavl",
-        "150000",
-        57.6261,
-        39.8845,
-        "4852",
-        &["7602", "7603", "7604", "7606", "7607"],
-        42,
-    ),
-    town("Рыбинск", "Рыбинская", "rybinsk", "152900", 58.0485, 38.8584, "4855", &["7610"], 16),
-    town("Переславль-Залесский", "Переславская", "pereslavl", "152020", 56.7361, 38.8543, "48535", &["7608"], 6),
-    town("Ростов", "Ростовская", "rostov", "152150", 57.1859, 39.4146, "48536", &["7609"], 6),
-    town("Углич", "Угличская", "uglich", "152610", 57.5224, 38.3020, "48532", &["7612"], 5),
-    town("Тутаев", "Тутаевская", "tutaev", "152300", 57.8676, 39.5365, "48533", &["7611"], 5),
-    town("Гаврилов-Ям", "Гаврилов-Ямская", "gavrilov-yam", "152240", 57.3093, 39.8523, "48534", &["7616"], 4),
-    town("Данилов", "Даниловская", "danilov", "152070", 58.1859, 40.1752, "48538", &["7617"], 4),
-    town("Любим", "Любимская", "lyubim", "152470", 58.3620, 40.6860, "48543", &["7618"], 3),
-    town("Пошехонье", "Пошехонская", "poshekhonye", "152850", 58.5033, 39.1360, "48546", &["7624"], 3),
-    town("Мышкин", "Мышкинская", "myshkin", "152830", 57.7860, 38.4540, "48544", &["7619"], 3),
-];
-
-#[allow(clippy::too_many_arguments)]
-const fn town(
-    name: &'static str,
-    adjective: &'static str,
-    slug: &'static str,
-    postcode: &'static str,
-    lat: f64,
-    lon: f64,
-    phone_code: &'static str,
-    tax_offices: &'static [&'static str],
-    weight: u32,
-) -> Town {
-    Town { name, adjective, slug, postcode, lat, lon, phone_code, tax_offices, weight }
-}
+/// Kinds of organisation that serve a whole municipal district (a central district hospital): in a city
+/// district they belong to the rural district around it.
+const DISTRICT_KINDS: [&str; 1] = ["crb"];
 
 const STREETS: [&str; 14] = [
     "ул. Свободы",
@@ -366,6 +317,7 @@ pub fn generate(seed: u64, count: usize) -> DemoRegion {
             phone: Some(format_phone(town.phone_code, local)),
             sphere,
             region_code: REGION_CODE.into(),
+            municipality: Some(town.municipality(DISTRICT_KINDS.contains(&kind.slug)).to_owned()),
             authority: authority_codes.get(&sphere).cloned(),
             population: rng.random_range(min..=max),
             active: rng.random_range(0..100) >= 3,
@@ -446,6 +398,29 @@ mod tests {
         );
         assert!(region.organizations.iter().any(|o| o.short_name.starts_with("МОУ \"Средняя школа № ")));
         assert!(region.organizations.iter().any(|o| o.address.contains("г. Рыбинск")));
+    }
+
+    #[test]
+    fn municipalities_follow_the_town() {
+        let region = generate(2026, 400);
+        let municipality = |o: &OrganizationRecord| o.municipality.clone().unwrap_or_default();
+        for o in &region.organizations {
+            let m = municipality(o);
+            if o.address.contains("г. Ярославль,") {
+                let expected = if o.short_name.contains("районная больница") {
+                    "Ярославский муниципальный район"
+                } else {
+                    "городской округ город Ярославль"
+                };
+                assert_eq!(m, expected, "{}", o.short_name);
+            } else if o.address.contains("г. Углич,") {
+                assert_eq!(m, "Угличский муниципальный район");
+            }
+        }
+        let all: HashSet<String> = region.organizations.iter().map(municipality).collect();
+        assert!(all.contains("городской округ город Рыбинск"), "{all:?}");
+        assert!(all.contains("Ярославский муниципальный район"), "{all:?}");
+        assert!(all.len() >= 11, "{all:?}");
     }
 
     #[test]
