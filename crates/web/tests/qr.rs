@@ -357,6 +357,15 @@ async fn logos_placements_coverage_and_scans() {
     assert!(csv.starts_with('\u{feff}') && csv.contains(&w.own.inn) && csv.contains("доля 100,0 %"), "{csv}");
     let (st, _, xlsx) = bytes(&authority, &s, "/cabinet/coverage/export/xlsx?period=2026").await;
     assert!(st == 200 && xlsx.starts_with(b"PK"));
+    let (st, ctype, csv) = bytes(&authority, &s, "/cabinet/coverage/regions/export/csv?period=2026").await;
+    assert_eq!((st, ctype.as_str()), (200, "text/csv; charset=utf-8"));
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].contains("Код региона") && lines[0].contains("Доля"), "{csv}");
+    assert!(lines.iter().any(|l| l.starts_with("76;")) && !lines.iter().any(|l| l.starts_with("77;")), "{csv}");
+    assert!(lines.last().unwrap().contains("Итого"), "{csv}");
+    let (st, _, xlsx) = bytes(&authority, &s, "/cabinet/coverage/regions/export/xlsx?period=2026").await;
+    assert!(st == 200 && xlsx.starts_with(b"PK"));
 
     // Scans: questionnaire visits through a poster code are counted per QR variant.
     let visitor = client();

@@ -59,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/cabinet/coverage", get(coverage::coverage_page))
         .route("/cabinet/coverage/export/{format}", get(coverage::coverage_export))
+        .route("/cabinet/coverage/regions/export/{format}", get(coverage::coverage_regions_export))
         .route("/cabinet/scans", get(scans::scans_page))
         .route("/cabinet/scans/export/{format}", get(scans::scans_export))
         .route("/badge/{file}", get(public::badge))

@@ -2,7 +2,8 @@
 //! region or an authority, the share of organisations assessed in the period (counted responses or an
 //! operator's contract for it) that have posters at the entrance and the main contact point, against the
 //! 100 % target; per region and per organisation (sorting, pages, only those missing), exported as CSV
-//! or XLSX from `/cabinet/coverage/export/{csv|xlsx}`.
+//! or XLSX from `/cabinet/coverage/export/{csv|xlsx}`; the per-region table from
+//! `/cabinet/coverage/regions/export/{csv|xlsx}`.
 
 use super::listing::{EXPORT_LIMIT, PER_PAGE, TableQuery};
 use crate::ctx::Ctx;
@@ -194,4 +195,34 @@ pub async fn coverage_export(
     ))]);
     rows.last_mut().expect("the summary row").resize_with(headers.len(), || Cell::Empty);
     Table { headers, rows }.download(&format, &format!("coverage-{}", query.period()))
+}
+
+/// `GET /cabinet/coverage/regions/export/{csv|xlsx}`: the per-region table of the selection (code, name,
+/// assessed, meeting the rule, share in percent), then the total over the selection.
+pub async fn coverage_regions_export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(format): Path<String>,
+    Query(query): Query<TableQuery>,
+) -> AppResult<Response> {
+    let actor = ctx.require_user()?.clone();
+    let sq = store_query(&query, 1, EXPORT_LIMIT);
+    let by_region = placements::coverage_by_region(&state.db.read, &actor, &sq).await?;
+    let (summary, _) = placements::coverage(&state.db.read, &actor, &store_query(&query, 1, 1)).await?;
+    let regions = views::region_options(&state).await?;
+    let row = |code: String, name: String, s: &CoverageSummary| {
+        vec![
+            Cell::Text(code),
+            Cell::Text(name),
+            Cell::Count(s.assessed),
+            Cell::Count(s.meeting),
+            Cell::Number(s.share_percent()),
+        ]
+    };
+    let mut table =
+        Table::with_headers(&["cov-col-region-code", "cov-col-region", "cov-assessed", "cov-meeting", "cov-share"]);
+    table.rows =
+        by_region.iter().map(|s| row(s.region_code.clone(), views::region_name(&regions, &s.region_code), s)).collect();
+    table.rows.push(row(String::new(), nok_i18n::t("cov-total"), &summary));
+    table.download(&format, &format!("coverage-regions-{}", query.period()))
 }
