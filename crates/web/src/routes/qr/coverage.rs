@@ -208,7 +208,12 @@ pub async fn coverage_regions_export(
     let actor = ctx.require_user()?.clone();
     let sq = store_query(&query, 1, EXPORT_LIMIT);
     let by_region = placements::coverage_by_region(&state.db.read, &actor, &sq).await?;
-    let (summary, _) = placements::coverage(&state.db.read, &actor, &store_query(&query, 1, 1)).await?;
+    // The total is the sum of the regions' rows: no second query over the same selection.
+    let summary = CoverageSummary {
+        region_code: String::new(),
+        assessed: by_region.iter().map(|s| s.assessed).sum(),
+        meeting: by_region.iter().map(|s| s.meeting).sum(),
+    };
     let regions = views::region_options(&state).await?;
     let row = |code: String, name: String, s: &CoverageSummary| {
         vec![
