@@ -1,6 +1,7 @@
 // Citizen feedback in a phone-sized browser: the review form (rules, errors tied to fields), moderation in the
-// cabinet, the review on the organisation page and a complaint; an appeal with its private status page and the
-// cabinet list with deadlines; a vote by keyboard only; the admin's outbox. axe-core finds no violations.
+// cabinet, the review on the organisation page and a complaint (the review stays public and in the queue until
+// the moderator keeps it); an appeal with its private status page and the cabinet list with deadlines; a vote by
+// keyboard only; the admin's outbox. axe-core finds no violations.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, launch, phonePage, assertAccessible, signIn } from './harness.mjs';
@@ -58,8 +59,20 @@ test('a review is held, moderated, published, and can be reported', async () => 
   await assertAccessible(reader, 'complaint form');
   await reader.check('input[name=reason][value=links]');
   await Promise.all([reader.waitForNavigation(), reader.click('main form button[type=submit]')]);
-  assert.match(await reader.textContent('main'), /скрыт/);
+  assert.match(await reader.textContent('main'), /отзыв остаётся на странице организации/);
   await assertAccessible(reader, 'complaint sent');
+  // One complaint does not hide a review: it stays public and waits for the moderator in the queue.
+  await reader.goto(`${BASE}${org}`);
+  assert.equal(await reader.locator('article.fb-review', { hasText: marker.slice(0, 40) }).count(), 1);
+  await page.goto(`${BASE}/cabinet/reviews`);
+  const queued = page.locator('tbody tr', { hasText: marker.slice(0, 40) });
+  assert.match(await queued.textContent(), /опубликован, есть жалобы/);
+  assert.match(await queued.textContent(), /ссылки на сайты/);
+  await assertAccessible(page, 'moderation queue with a complaint');
+  await Promise.all([page.waitForNavigation(), queued.locator('a').first().click()]);
+  await assertAccessible(page, 'review with complaints');
+  await Promise.all([page.waitForNavigation(), page.click('form[action$="/dismiss"] button')]);
+  assert.match(await page.textContent('[role=status]'), /остаётся опубликованным/);
 });
 
 test('an appeal gets a private page with its deadline and appears in the cabinet', async () => {

@@ -7,6 +7,11 @@ mod progress;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// The server allocates and frees many small buffers per request (headers, JSON, rendered pages);
+/// mimalloc does that with less contention between threads than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "nok", version, about = "OpenNOK — независимая оценка качества условий оказания услуг")]
 struct Cli {

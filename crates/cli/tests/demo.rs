@@ -1,6 +1,6 @@
-//! `nok demo --no-serve` through the built binary: the demo database holds feedback in every state, the
-//! demo accounts see theirs (the staff account its organisation's, the authority its sphere's), and two runs
-//! produce the same content.
+//! `nok demo --no-serve` through the built binary: the demo database holds feedback and improvement plans in
+//! every state, the demo accounts see theirs (the staff account its organisation's, the authority its
+//! sphere's), and two runs produce the same content.
 
 use nok_store::repo::appeals::{self, AppealQuery, StatusFilter};
 use nok_store::repo::rating_votes::CommentQuery;
@@ -124,4 +124,48 @@ async fn demo_fills_feedback_in_every_state_for_the_demo_accounts() {
     // The same seed gives the same content.
     let again = demo(&dir, "b.db").await;
     assert_eq!(content(&db).await, content(&again).await);
+}
+
+/// Every published demo plan as (organisation, year, shown statuses, shortcomings), in organisation order.
+async fn plans_content(db: &Db) -> Vec<(i32, i32, Vec<&'static str>, Vec<String>)> {
+    use nok_store::repo::improvement_plans::{self as plans, ListFilter, ListQuery};
+    let admin = actor(db, "admin").await;
+    let year = time_util::period_of(time_util::now());
+    let q = ListQuery { year, filter: ListFilter::Published, per_page: 1000, ..ListQuery::default() };
+    let (_, page) = plans::list(&db.read, &admin, &q).await.unwrap();
+    let mut out = Vec::new();
+    for row in page.items {
+        let p = plans::published_latest(&db.read, row.organization_id).await.unwrap().expect("published");
+        let shown = p.items.iter().map(|i| i.shown.code()).collect();
+        out.push((row.organization_id, p.year, shown, p.items.iter().map(|i| i.shortcoming.clone()).collect()));
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn demo_has_published_plans_in_every_status_the_same_every_time() {
+    use nok_store::repo::improvement_plans::{self as plans, ListFilter, ListQuery};
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(&dir, "p.db").await;
+    let staff = actor(&db, "staff").await;
+    let Scope::Organization { organization_id } = staff.scope else { panic!("staff scope") };
+    let year = time_util::period_of(time_util::now());
+    // The staff account's organisation has a published plan with every status, shown publicly.
+    let own = plans::published_latest(&db.read, organization_id).await.unwrap().expect("the staff's plan");
+    for status in ["planned", "in_progress", "done", "overdue"] {
+        assert!(own.items.iter().any(|i| i.shown.code() == status), "{status} in {:?}", own.items);
+    }
+    assert!(own.approved_on.is_some() && own.items.iter().any(|i| !i.progress.is_empty()));
+    // The authority follows a dozen plans with overdue items, and some drafts.
+    let authority = actor(&db, "authority").await;
+    let q = ListQuery { year, per_page: 1000, ..ListQuery::default() };
+    let (summary, _) = plans::list(&db.read, &authority, &q).await.unwrap();
+    assert!(summary.published >= 10 && summary.with_plan > summary.published, "{summary:?}");
+    assert!(summary.overdue >= 20 && summary.done >= 10, "{summary:?}");
+    let overdue = ListQuery { filter: ListFilter::Overdue, ..q };
+    assert!(plans::list(&db.read, &authority, &overdue).await.unwrap().1.total >= 10);
+
+    let again = demo(&dir, "q.db").await;
+    assert_eq!(plans_content(&db).await, plans_content(&again).await);
 }

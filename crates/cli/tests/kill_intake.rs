@@ -87,30 +87,54 @@ fn body(public_id: &str, id: &str) -> Value {
     json!({ "id": id, "organization_id": public_id, "channel": "api", "answers": answers })
 }
 
-/// Submits from `clients` tasks until `stop`; returns the ids acknowledged with 201 or 200.
-async fn load(base: String, public_id: String, clients: usize, stop: Arc<AtomicBool>, acked: Arc<Mutex<Vec<String>>>) {
+/// What the clients saw: ids acknowledged as stored, and acknowledged ids that a later retry stored
+/// again (answered 201 a second time), which must never happen.
+#[derive(Clone, Default)]
+struct Seen {
+    acked: Vec<String>,
+    stored_twice: Vec<String>,
+}
+
+/// Submits from `clients` tasks until `stop`. A request that got no answer (the server was killed) is
+/// retried with the same id, as a real client does; every tenth request re-sends an id acknowledged
+/// before, which must answer 200.
+async fn load(base: String, public_id: String, clients: usize, stop: Arc<AtomicBool>, seen: Arc<Mutex<Seen>>) {
     let tasks: Vec<_> = (0..clients)
         .map(|i| {
-            let (base, public_id, stop, acked) = (base.clone(), public_id.clone(), stop.clone(), acked.clone());
+            let (base, public_id, stop, seen) = (base.clone(), public_id.clone(), stop.clone(), seen.clone());
             tokio::spawn(async move {
                 let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
                 let mut n = 0u64;
+                let mut unanswered: Option<String> = None;
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
-                    // Every tenth request repeats an id acknowledged before (a client retry).
                     let repeat = n
                         .is_multiple_of(10)
-                        .then(|| acked.lock().unwrap().get((i * 31 + n as usize) % 997).cloned())
+                        .then(|| {
+                            let s = seen.lock().unwrap();
+                            s.acked.get((i * 31 + n as usize) % s.acked.len().max(1)).cloned()
+                        })
                         .flatten();
-                    let id = repeat.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+                    let id = repeat
+                        .clone()
+                        .or_else(|| unanswered.take())
+                        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
                     match client.post(format!("{base}/api/v1/responses")).json(&body(&public_id, &id)).send().await {
                         Ok(res) if res.status() == 201 || res.status() == 200 => {
+                            let mut s = seen.lock().unwrap();
                             if repeat.is_none() {
-                                acked.lock().unwrap().push(id);
+                                s.acked.push(id);
+                            } else if res.status() == 201 {
+                                s.stored_twice.push(id);
                             }
                         }
                         Ok(res) => panic!("unexpected status {}", res.status()),
-                        Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+                        Err(_) => {
+                            if repeat.is_none() {
+                                unanswered = Some(id);
+                            }
+                            tokio::time::sleep(Duration::from_millis(5)).await
+                        }
                     }
                 }
             })
@@ -121,10 +145,12 @@ async fn load(base: String, public_id: String, clients: usize, stop: Arc<AtomicB
     }
 }
 
-async fn check(db_url: &str, acked: &[String]) {
+async fn check(db_url: &str, seen: &Seen) {
     let db = Db::connect(db_url).await.unwrap();
+    assert!(seen.stored_twice.is_empty(), "acknowledged ids stored a second time: {:?}", seen.stored_twice);
+    let acked = &seen.acked;
     let unique: HashSet<&String> = acked.iter().collect();
-    assert_eq!(unique.len(), acked.len(), "no id was acknowledged as new twice");
+    assert_eq!(unique.len(), acked.len(), "an id is acknowledged as a new response once");
     let mut found = 0;
     for chunk in acked.chunks(500) {
         found += response::Entity::find()
@@ -133,7 +159,7 @@ async fn check(db_url: &str, acked: &[String]) {
             .await
             .unwrap();
     }
-    assert_eq!(found as usize, acked.len(), "every acknowledged response is stored");
+    assert_eq!(found as usize, unique.len(), "every acknowledged response is stored");
     let stored =
         response::Entity::find().filter(response::Column::Status.eq("accepted")).count(&db.read).await.unwrap();
     let row = db
@@ -155,39 +181,42 @@ async fn acknowledged_responses_survive_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let db_url = format!("sqlite://{}", dir.path().join("nok.db").display());
     let public_id = seed(&db_url).await;
-    let acked = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    // One port and one set of clients across every restart, so that requests left unanswered by a kill
+    // are retried against the next server.
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let stop = Arc::new(AtomicBool::new(false));
+    let loader = tokio::spawn(load(base.clone(), public_id.clone(), 32, stop.clone(), seen.clone()));
     for (round, run_ms) in [700u64, 1300, 2100].into_iter().enumerate() {
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
         let mut server = spawn_server(&db_url, port);
         wait_ready(&base).await;
-        let stop = Arc::new(AtomicBool::new(false));
-        let before = acked.lock().unwrap().len();
-        let loader = tokio::spawn(load(base.clone(), public_id.clone(), 32, stop.clone(), acked.clone()));
+        let before = seen.lock().unwrap().acked.len();
         tokio::time::sleep(Duration::from_millis(run_ms)).await;
         server.kill().expect("SIGKILL");
         server.wait().unwrap();
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        stop.store(true, Ordering::Relaxed);
-        loader.await.unwrap();
-        let after = acked.lock().unwrap().len();
+        // No server is listening now: nothing is acknowledged or written until the next start.
+        let after = seen.lock().unwrap().acked.len();
         assert!(after > before, "round {round}: responses were acknowledged before the kill");
-        let snapshot = acked.lock().unwrap().clone();
+        let snapshot = seen.lock().unwrap().clone();
         check(&db_url, &snapshot).await;
     }
 
-    // After a restart, re-sending acknowledged ids answers 200 and counts nothing.
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
+    // The retries of the requests the last kill left unanswered reach a live server; then re-sending
+    // acknowledged ids answers 200 and counts nothing.
     let mut server = spawn_server(&db_url, port);
     wait_ready(&base).await;
-    let snapshot = acked.lock().unwrap().clone();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    loader.await.unwrap();
+    let acked = seen.lock().unwrap().acked.clone();
     let client = reqwest::Client::new();
-    for id in snapshot.iter().step_by((snapshot.len() / 50).max(1)) {
+    for id in acked.iter().step_by((acked.len() / 50).max(1)) {
         let res = client.post(format!("{base}/api/v1/responses")).json(&body(&public_id, id)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{id} was stored before");
     }
     server.kill().unwrap();
     server.wait().unwrap();
+    let snapshot = seen.lock().unwrap().clone();
     check(&db_url, &snapshot).await;
 }

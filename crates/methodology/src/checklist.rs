@@ -220,29 +220,49 @@ pub struct Shortcoming {
     pub name_ru: String,
 }
 
+/// Counts for scoring from the ticked items of the given item lists (unknown ids are ignored): the
+/// number of items present per section and, for the sections scored as a share, the list's length.
+/// `lists` gives the list of each section — a definition's, or a region's own list in its place.
+pub fn counts_of<'a>(
+    lists: impl Fn(ChecklistSection) -> &'a [ChecklistItem],
+    marks: &ChecklistMarks,
+) -> ChecklistCounts {
+    let mut counts = ChecklistCounts { waiting_points: marks.waiting_points, ..Default::default() };
+    for section in ChecklistSection::ALL {
+        let items = lists(section);
+        let present = items.iter().filter(|i| marks.present.contains(&i.id)).count();
+        section.present_field().set(&mut counts, present as u32);
+        if let Some(required) = section.required_field() {
+            required.set(&mut counts, items.len() as u32);
+        }
+    }
+    counts
+}
+
 impl Definition {
     /// Counts for scoring from the ticked items of `sphere`'s lists (unknown ids are ignored).
     pub fn checklist_counts(&self, sphere: Sphere, marks: &ChecklistMarks) -> ChecklistCounts {
-        let mut counts = ChecklistCounts { waiting_points: marks.waiting_points, ..Default::default() };
-        for section in ChecklistSection::ALL {
-            let items = self.checklist(sphere, section);
-            let present = items.iter().filter(|i| marks.present.contains(&i.id)).count();
-            section.present_field().set(&mut counts, present as u32);
-            if let Some(required) = section.required_field() {
-                required.set(&mut counts, items.len() as u32);
-            }
-        }
-        counts
+        counts_of(|section| self.checklist(sphere, section), marks)
     }
 
     /// Every item of `sphere`'s lists that is not ticked, with the indicator and criterion it lowers.
     pub fn shortcomings(&self, sphere: Sphere, marks: &ChecklistMarks) -> Vec<Shortcoming> {
+        self.shortcomings_of(sphere, |section| self.checklist(sphere, section), marks)
+    }
+
+    /// [`Definition::shortcomings`] over the given item lists (see [`counts_of`]).
+    pub fn shortcomings_of<'a>(
+        &self,
+        sphere: Sphere,
+        lists: impl Fn(ChecklistSection) -> &'a [ChecklistItem],
+        marks: &ChecklistMarks,
+    ) -> Vec<Shortcoming> {
         let mut out = Vec::new();
         for section in ChecklistSection::ALL {
             let Some(indicator) = self.indicator_using(sphere, section.present_field()) else {
                 continue;
             };
-            for item in self.checklist(sphere, section) {
+            for item in lists(section) {
                 if !marks.present.contains(&item.id) {
                     out.push(Shortcoming {
                         criterion: indicator.criterion.clone(),

@@ -2,6 +2,8 @@
 //!
 //! SQLite runs in WAL mode with a busy timeout on every connection and exactly one writer connection
 //! (`Db::write`), so writes queue in the pool instead of failing with `SQLITE_BUSY`; reads use a separate pool.
+//! Commits are synced to disk (`synchronous=FULL`): an acknowledged survey response survives a power loss,
+//! not only a killed process. Group commit makes that one sync per batch.
 //! PostgreSQL uses one pool for both.
 
 use crate::error::{Result, StoreError};
@@ -47,7 +49,7 @@ impl Db {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true)
             .pragma("temp_store", "memory")

@@ -1,5 +1,5 @@
 //! Reviews, appeals, the mail outbox and rating votes in the store, on every backend: pre-moderation with
-//! flags, complaints, answers, the appeal lifecycle with its deadline, encryption of e-mails at rest, the
+//! flags, complaints (public until a threshold, settled by moderators only), answers, the appeal lifecycle with its deadline, encryption of e-mails at rest, the
 //! outbox claim protocol, one vote per device, and every role refused outside its scope.
 
 mod common;
@@ -111,15 +111,24 @@ async fn reviews_are_premoderated_flagged_reported_and_answered() {
         let public = reviews::published(&db.read, org, 1, 10).await.unwrap();
         assert_eq!(public.items.iter().map(|r| r.id).collect::<Vec<_>>(), [clean.review.id]);
 
-        // A complaint hides it again until a moderator decides; one complaint per device.
+        // With a threshold of one, a complaint hides it until a moderator decides; one complaint per device.
         let id = clean.review.id;
-        assert_eq!(reviews::report(&db, id, "insult", "dev-z", now()).await.unwrap(), ReportOutcome::Queued);
+        assert_eq!(reviews::report(&db, id, "insult", "dev-z", 1, now()).await.unwrap(), ReportOutcome::Hidden);
         assert_eq!(reviews::published(&db.read, org, 1, 10).await.unwrap().total, 0, "{backend}: back in the queue");
         assert_eq!(reviews::get(&db.read, &w.authority, id).await.unwrap().reports, 1);
-        assert_eq!(reviews::report_reasons(&db.read, &w.authority, id).await.unwrap(), [("insult".to_string(), 1)]);
-        assert!(reviews::report(&db, id, "insult", "dev-y", now()).await.is_err(), "not public while queued");
+        let complaints = reviews::complaints(&db.read, &w.authority, id).await.unwrap();
+        assert_eq!((complaints.open, complaints.settled), (vec![("insult".to_string(), 1)], 0));
+        assert!(
+            matches!(reviews::report(&db, id, "insult", "dev-y", 1, now()).await, Err(StoreError::NotFound)),
+            "not public while queued"
+        );
         reviews::approve(&db, &w.admin, id, now()).await.unwrap();
-        assert_eq!(reviews::report(&db, id, "insult", "dev-z", now()).await.unwrap(), ReportOutcome::AlreadyReported);
+        let complaints = reviews::complaints(&db.read, &w.admin, id).await.unwrap();
+        assert_eq!((complaints.open.len(), complaints.settled), (0, 1), "{backend}: approval settles the complaint");
+        assert_eq!(
+            reviews::report(&db, id, "insult", "dev-z", 1, now()).await.unwrap(),
+            ReportOutcome::AlreadyReported
+        );
         assert_eq!(reviews::public_get(&db.read, id).await.unwrap().status, reviews::PUBLISHED);
 
         // The organisation's staff answer publicly; nobody else may.
@@ -134,6 +143,145 @@ async fn reviews_are_premoderated_flagged_reported_and_answered() {
             ["review.answer", "review.approve", "review.report", "review.approve", "review.create"],
             "{backend}"
         );
+    }
+}
+
+/// The ids of the reviews an actor's cabinet list shows for `status`.
+async fn listed(db: &Db, actor: &Actor, status: &str) -> Vec<i32> {
+    let q = ReviewQuery { status: Some(status.into()), ..Default::default() };
+    reviews::list(&db.read, actor, &q).await.unwrap().items.iter().map(|r| r.review.id).collect()
+}
+
+async fn published_ids(db: &Db, org: i32) -> Vec<i32> {
+    reviews::published(&db.read, org, 1, 100).await.unwrap().items.iter().map(|r| r.id).collect()
+}
+
+async fn published_review(db: &Db, w: &common::World, org: i32, body: &str, device: &str) -> i32 {
+    let id = reviews::submit(db, review(org, body, device)).await.unwrap().review.id;
+    reviews::approve(db, &w.authority, id, now()).await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn complaints_keep_a_review_public_until_the_threshold_and_moderators_settle_them() {
+    let hide_at = reviews::COMPLAINTS_TO_HIDE;
+    assert_eq!(hide_at, 3, "the documented default");
+    for backend in backends() {
+        let db = fresh(backend).await;
+        let w = common::world(&db).await;
+        let auth77 = authority_77(&db).await;
+        let org = staff_org(&w);
+        let id = published_review(&db, &w, org, "Регистратура работает медленно.", "author-1").await;
+        let quiet = published_review(&db, &w, org, "Всё понравилось, спасибо врачам.", "author-2").await;
+        assert_eq!(listed(&db, &w.authority, reviews::QUEUE).await, Vec::<i32>::new(), "{backend}: nothing to do");
+
+        // Below the threshold: recorded, still public, in the queue as «published with complaints».
+        let first = reviews::report(&db, id, "insult", "dev-1", hide_at, now()).await.unwrap();
+        assert_eq!(first, ReportOutcome::Recorded { open: 1 }, "{backend}");
+        let again = reviews::report(&db, id, "links", "dev-1", hide_at, now()).await.unwrap();
+        assert_eq!(again, ReportOutcome::AlreadyReported, "{backend}: the same device counts once");
+        let second = reviews::report(&db, id, "links", "dev-2", hide_at, now()).await.unwrap();
+        assert_eq!(second, ReportOutcome::Recorded { open: 2 }, "{backend}");
+        assert_eq!(published_ids(&db, org).await, [quiet, id], "{backend}: still on the organisation page");
+        assert_eq!(reviews::public_get(&db.read, id).await.unwrap().reports, 2);
+        assert_eq!(listed(&db, &w.authority, reviews::QUEUE).await, [id], "{backend}");
+        assert_eq!(listed(&db, &w.authority, reviews::COMPLAINED).await, [id]);
+        assert_eq!(listed(&db, &w.authority, reviews::PENDING).await, Vec::<i32>::new());
+        assert_eq!(listed(&db, &auth77, reviews::QUEUE).await, Vec::<i32>::new(), "{backend}: another region");
+        let q = ReviewQuery { status: Some(reviews::QUEUE.into()), ..Default::default() };
+        let row = reviews::list(&db.read, &w.admin, &q).await.unwrap().items.remove(0);
+        assert_eq!(row.complaints, [("insult".to_string(), 1), ("links".to_string(), 1)], "{backend}");
+        let open = reviews::complaints(&db.read, &w.authority, id).await.unwrap();
+        assert_eq!((open.open, open.settled), (vec![("insult".to_string(), 1), ("links".to_string(), 1)], 0));
+
+        // Only moderators in scope settle complaints; the organisation's own staff cannot.
+        for (name, actor) in [
+            ("staff", &w.staff),
+            ("council", &w.council),
+            ("operator", &w.operator),
+            ("monitor", &w.monitor_77),
+            ("authority 77", &auth77),
+        ] {
+            forbidden(reviews::dismiss_reports(&db, actor, id, now()).await, name);
+            forbidden(reviews::complaints(&db.read, actor, id).await, name);
+        }
+        assert_eq!(reviews::public_get(&db.read, id).await.unwrap().reports, 2, "{backend}: refusals change nothing");
+
+        // «Оставить опубликованным»: the counter is reset, the complaints stay on record, audited.
+        let kept = reviews::dismiss_reports(&db, &w.authority, id, now()).await.unwrap();
+        assert_eq!((kept.status.as_str(), kept.reports), (reviews::PUBLISHED, 0), "{backend}");
+        assert_eq!(reviews::public_get(&db.read, id).await.unwrap().reports, 0);
+        assert_eq!(listed(&db, &w.authority, reviews::QUEUE).await, Vec::<i32>::new(), "{backend}: out of the queue");
+        let settled = reviews::complaints(&db.read, &w.authority, id).await.unwrap();
+        assert_eq!((settled.open.len(), settled.settled), (0, 2), "{backend}");
+        let history = nok_store::repo::audit::history(&db.read, "review", &id.to_string()).await.unwrap();
+        assert_eq!(history[0].action, "review.dismiss", "{backend}");
+        let before = history[0].before.clone().unwrap();
+        assert_eq!(before["reports"], 2, "{backend}: {before}");
+        assert_eq!(before["reasons"], serde_json::json!({ "insult": 1, "links": 1 }));
+        assert!(
+            matches!(reviews::dismiss_reports(&db, &w.authority, id, now()).await, Err(StoreError::Conflict(_))),
+            "nothing left to dismiss"
+        );
+        assert!(matches!(reviews::dismiss_reports(&db, &w.admin, quiet, now()).await, Err(StoreError::Conflict(_))));
+        let repeat = reviews::report(&db, id, "insult", "dev-2", hide_at, now()).await.unwrap();
+        assert_eq!(repeat, ReportOutcome::AlreadyReported, "{backend}: still one complaint per device");
+
+        // At the threshold it is hidden and waits for a moderator; only new complaints count.
+        for (n, device) in [(1, "dev-3"), (2, "dev-4")] {
+            let outcome = reviews::report(&db, id, "offtopic", device, hide_at, now()).await.unwrap();
+            assert_eq!(outcome, ReportOutcome::Recorded { open: n }, "{backend}");
+        }
+        assert_eq!(published_ids(&db, org).await, [quiet, id], "{backend}");
+        let hidden = reviews::report(&db, id, "insult", "dev-5", hide_at, now()).await.unwrap();
+        assert_eq!(hidden, ReportOutcome::Hidden, "{backend}");
+        assert_eq!(published_ids(&db, org).await, [quiet], "{backend}: hidden at the threshold");
+        assert_eq!(reviews::get(&db.read, &w.admin, id).await.unwrap().status, reviews::PENDING);
+        assert_eq!(listed(&db, &w.authority, reviews::QUEUE).await, [id], "{backend}");
+        assert_eq!(listed(&db, &w.authority, reviews::PENDING).await, [id]);
+        let open = reviews::complaints(&db.read, &w.authority, id).await.unwrap();
+        assert_eq!((open.open, open.settled), (vec![("offtopic".to_string(), 2), ("insult".to_string(), 1)], 2));
+        assert!(matches!(reviews::report(&db, id, "insult", "dev-6", hide_at, now()).await, Err(StoreError::NotFound)));
+        assert!(matches!(reviews::dismiss_reports(&db, &w.authority, id, now()).await, Err(StoreError::Conflict(_))));
+        reviews::approve(&db, &w.authority, id, now()).await.unwrap();
+        assert_eq!(published_ids(&db, org).await, [quiet, id], "{backend}: a moderator brings it back");
+
+        // A moderator's rejection hides it at once, whatever the count.
+        reviews::report(&db, quiet, "other", "dev-1", hide_at, now()).await.unwrap();
+        reviews::reject(&db, &w.admin, quiet, "offtopic", None, now()).await.unwrap();
+        assert_eq!(published_ids(&db, org).await, [id], "{backend}");
+        assert_eq!(listed(&db, &w.authority, reviews::QUEUE).await, Vec::<i32>::new(), "{backend}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_complaints_hide_a_review_exactly_once() {
+    for backend in backends() {
+        let db = fresh(backend).await;
+        let w = common::world(&db).await;
+        let org = staff_org(&w);
+        let id = published_review(&db, &w, org, "Отзыв, на который жалуются все сразу.", "author").await;
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let db = db.db.clone();
+                tokio::spawn(async move { reviews::report(&db, id, "insult", &format!("dev-{i}"), 3, now()).await })
+            })
+            .collect();
+        let mut recorded = Vec::new();
+        let (mut hidden, mut gone) = (0, 0);
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(ReportOutcome::Recorded { open }) => recorded.push(open),
+                Ok(ReportOutcome::Hidden) => hidden += 1,
+                Err(StoreError::NotFound) => gone += 1,
+                other => panic!("{backend}: {other:?}"),
+            }
+        }
+        recorded.sort_unstable();
+        assert_eq!((recorded, hidden, gone), (vec![1, 2], 1, 5), "{backend}");
+        let r = reviews::get(&db.read, &w.admin, id).await.unwrap();
+        assert_eq!((r.status.as_str(), r.reports), (reviews::PENDING, 3), "{backend}");
+        assert_eq!(reviews::complaints(&db.read, &w.admin, id).await.unwrap().open, [("insult".to_string(), 3)]);
     }
 }
 

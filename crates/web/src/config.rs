@@ -13,6 +13,11 @@ pub struct WebConfig {
     pub intake: crate::intake::IntakeConfig,
     /// Reverse proxies whose `X-Forwarded-For` gives the client address (`NOK_TRUSTED_PROXIES`; none by default).
     pub trusted_proxies: crate::security::proxies::TrustedProxies,
+    /// Largest evidence file attached to a checklist item, bytes (`NOK_EVIDENCE_MAX_MIB`; 10 MiB).
+    pub evidence_max_bytes: usize,
+    /// Open complaints that hide a published review until a moderator decides
+    /// (`NOK_REVIEW_COMPLAINTS_TO_HIDE`, at least 1; 3 by default). Fewer only put it in the moderation queue.
+    pub review_complaints_to_hide: u32,
 }
 
 impl Default for WebConfig {
@@ -24,6 +29,12 @@ impl Default for WebConfig {
             min_responses: 10,
             intake: crate::intake::IntakeConfig::from_env(),
             trusted_proxies: Default::default(),
+            evidence_max_bytes: nok_store::repo::checklist_evidence::DEFAULT_MAX_BYTES,
+            review_complaints_to_hide: std::env::var("NOK_REVIEW_COMPLAINTS_TO_HIDE")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .filter(|n: &u32| *n >= 1)
+                .unwrap_or(nok_store::repo::reviews::COMPLAINTS_TO_HIDE),
         }
     }
 }

@@ -20,8 +20,17 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 pub async fn state(db: Db, config: WebConfig) -> Result<AppState, nok_store::StoreError> {
     let secret = nok_store::repo::settings::secret(&db).await?;
+    let ip_salt = crate::security::ip_salt::IpSalt::load(&db).await?;
+    ip_salt.spawn_rotation(db.clone());
     let (intake, portal) = crate::portal::start_services(&db, &config);
-    Ok(AppState { db, config: Arc::new(config), secret: Arc::new(secret), intake, portal })
+    Ok(AppState::new(crate::state::Shared {
+        db,
+        config: Arc::new(config),
+        secret: Arc::new(secret),
+        ip_salt,
+        intake,
+        portal,
+    }))
 }
 
 pub fn router(state: AppState) -> Router {
@@ -39,12 +48,15 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::api::routes())
         .merge(routes::flagged::routes())
         .merge(routes::qr::routes())
+        .merge(routes::plans::routes())
         .route("/static/{*path}", axum::routing::get(crate::static_files::serve))
         .fallback(routes::not_found)
         .layer(middleware::from_fn_with_state(routes::qr::scans::ScanCounter::new(&state), routes::qr::scans::count_scans))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::portal::invalidate_on_change))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::verify))
         .layer(middleware::from_fn_with_state(state.clone(), device::ensure_device))
         .layer(middleware::from_fn(routes::ops::track_metrics))
+        .layer(middleware::from_fn(crate::render::remember_low_vision))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

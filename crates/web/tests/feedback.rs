@@ -1,5 +1,6 @@
 //! Reviews, appeals, agreement with the rating and the mail outbox over real HTTP: pre-moderation with
-//! flags, approval onto the organisation page, complaints back to the queue, rejection with confirmation,
+//! flags, approval onto the organisation page, complaints that keep a review public and in the moderators'
+//! queue until a threshold hides it (and «оставить опубликованным»), rejection with confirmation,
 //! the organisation's answers, the appeal lifecycle with its deadline and overdue highlight, e-mail delivery
 //! to the in-app outbox (demo) and to a real (local, fake) SMTP server, one vote per device, and every role
 //! refused outside its scope.
@@ -17,7 +18,7 @@ use nok_store::{Actor, Role};
 use nok_web::mailer::Mailer;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use support::{PASSWORD, Server, client, csrf_of, csv_export, login, start, xlsx_export};
+use support::{PASSWORD, Server, client, csrf_of, csv_export, login, start, start_with, xlsx_export};
 use survey_common::{authority_user, org};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -32,7 +33,11 @@ struct World {
 }
 
 async fn world() -> World {
-    let s = start("sqlite").await;
+    world_on(start("sqlite").await).await
+}
+
+/// The fixture over an already started server (e.g. another backend or configuration).
+async fn world_on(s: Server) -> World {
     let a = org(&s, 11, "76", Sphere::Health, "Поликлиника № 1").await;
     let sibling = org(&s, 12, "76", Sphere::Health, "Поликлиника № 2").await;
     let b = org(&s, 13, "77", Sphere::Health, "Больница Москвы").await;
@@ -184,21 +189,25 @@ async fn reviews_are_moderated_reported_answered_and_escaped() {
     );
     assert!(author_view.contains("&#60;script&#62;") && !author_view.contains("<script>alert"));
 
-    // «Пожаловаться» → hidden and back in the queue; a second complaint from the same device changes nothing.
+    // «Пожаловаться» → still public and in the moderators' queue; the moderator keeps it; a second complaint
+    // from the same device changes nothing.
     let reader = client();
     let report = format!("/reviews/report/{good_id}");
+    let (_, form) = get(&reader, s, &report).await;
+    assert!(form.contains("Если жалоб от разных читателей наберётся 3, отзыв скроют до решения модератора."));
     let (status, _, html) = submit(&reader, s, &report, &report, &[("reason", "insult")]).await;
     assert_eq!(status, 200);
-    assert!(html.contains("скрыт"), "{html}");
-    assert!(!org_page(s, &w.a).await.contains("очередь в регистратуру"), "hidden after a complaint");
+    assert!(html.contains("Пока он не решил, отзыв остаётся на странице организации."), "{html}");
+    assert!(org_page(s, &w.a).await.contains("очередь в регистратуру"), "still public after one complaint");
     let (_, queue) = get(&moderator, s, "/cabinet/reviews").await;
-    assert!(queue.contains(&format!("/cabinet/reviews/{good_id}\"")), "back in the queue");
+    assert!(queue.contains(&format!("/cabinet/reviews/{good_id}\"")), "in the queue");
     let (_, detail_html) = get(&moderator, s, &detail).await;
-    assert!(detail_html.contains("Жалобы читателей") && detail_html.contains("оскорбления"));
-    submit(&moderator, s, &detail, &format!("{detail}/approve"), &[]).await;
+    assert!(detail_html.contains("Жалобы читателей") && detail_html.contains("оскорбления и угрозы: 1"));
+    let (status, location, _) = submit(&moderator, s, &detail, &format!("{detail}/dismiss"), &[]).await;
+    assert_eq!((status, location.as_str()), (303, format!("{detail}?done=dismiss").as_str()));
     let (status, _, html) = submit(&reader, s, &report, &report, &[("reason", "insult")]).await;
     assert_eq!(status, 200);
-    assert!(html.contains("уже жаловались"));
+    assert!(html.contains("Вы уже жаловались на этот отзыв"));
 
     // The organisation's staff answer publicly.
     let staff = signed_in(s, "staff").await;
@@ -220,7 +229,122 @@ async fn reviews_are_moderated_reported_answered_and_escaped() {
     assert!(page.contains("Ответ организации") && page.contains("Открыли второе окно"));
 
     let history = nok_store::repo::audit::history(&s.db.read, "review", &good_id.to_string()).await.unwrap();
-    assert_eq!(history.len(), 5, "create, approve, report, approve, answer are audited");
+    let actions: Vec<_> = history.iter().map(|h| h.action.as_str()).collect();
+    assert_eq!(actions, ["review.answer", "review.dismiss", "review.report", "review.approve", "review.create"]);
+}
+
+/// Files a complaint from a fresh device (its own cookies) and returns the confirmation page.
+async fn complain(s: &Server, id: i32, reason: &str) -> String {
+    let report = format!("/reviews/report/{id}");
+    let (status, _, html) = submit(&client(), s, &report, &report, &[("reason", reason)]).await;
+    assert_eq!(status, 200, "{html}");
+    html
+}
+
+/// The main content of a page (the text between `<main` and `</main>`).
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("a <main> element");
+    &html[start..start + html[start..].find("</main>").expect("</main>")]
+}
+
+#[tokio::test]
+async fn complaints_hide_a_review_only_at_the_threshold_and_moderators_may_keep_it() {
+    if std::env::var_os("NOK_REVIEW_COMPLAINTS_TO_HIDE").is_none() {
+        assert_eq!(nok_web::WebConfig::default().review_complaints_to_hide, 3, "the documented default");
+    }
+    for backend in nok_store::db::testing::backends() {
+        let s = start_with(backend, |c| c.review_complaints_to_hide = 3).await;
+        let w = world_on(s).await;
+        let s = &w.s;
+        let text = "Медсестра грубит пациентам в процедурном кабинете.";
+        let id = reviews::submit(
+            &s.db,
+            reviews::NewReview {
+                organization_id: w.a.id,
+                body: text.into(),
+                author_name: None,
+                accepts_rules: true,
+                device_hash: None,
+                ip_hash: None,
+                at: now(),
+            },
+        )
+        .await
+        .unwrap()
+        .review
+        .id;
+        let moderator = signed_in(s, "auth76").await;
+        let detail = format!("/cabinet/reviews/{id}");
+        submit(&moderator, s, &detail, &format!("{detail}/approve"), &[]).await;
+        let row = format!("href=\"/cabinet/reviews/{id}\"");
+        assert!(!get(&moderator, s, "/cabinet/reviews").await.1.contains(&row), "{backend}: published, not queued");
+
+        // Two complaints (and a repeat from the same device): public, in the queue with reasons and count.
+        let html = complain(s, id, "insult").await;
+        assert!(main_of(&html).contains("отзыв остаётся на странице организации"), "{backend}: {html}");
+        let phone = client();
+        let report = format!("/reviews/report/{id}");
+        let (_, _, first) = submit(&phone, s, &report, &report, &[("reason", "personal_data")]).await;
+        assert!(first.contains("отзыв остаётся на странице организации"));
+        let (_, _, repeat) = submit(&phone, s, &report, &report, &[("reason", "personal_data")]).await;
+        assert!(repeat.contains("Вы уже жаловались на этот отзыв"), "{backend}: {repeat}");
+        assert!(org_page(s, &w.a).await.contains(text), "{backend}: public below the threshold");
+        assert!(get(&client(), s, &format!("/reviews/{}", w.a.public_id)).await.1.contains(text), "{backend}");
+        assert_eq!(reviews::public_get(&s.db.read, id).await.unwrap().reports, 2, "{backend}: one per device");
+        let (_, queue) = get(&moderator, s, "/cabinet/reviews").await;
+        let tr = queue.split("<tr").find(|r| r.contains(&row)).unwrap_or_else(|| panic!("{backend}: {queue}"));
+        assert!(tr.contains("опубликован, есть жалобы") && tr.contains("<strong>2</strong>"), "{backend}: {tr}");
+        assert!(
+            tr.contains("<li>оскорбления и угрозы: 1</li>")
+                && tr.contains(
+                    "<li>персональные данные сотрудников (фамилии, имена и отчества, телефоны, адреса): 1</li>"
+                ),
+            "{backend}: {tr}"
+        );
+        let (_, complained) = get(&moderator, s, "/cabinet/reviews?status=complained").await;
+        assert!(complained.contains(&row), "{backend}");
+        let (_, pending) = get(&moderator, s, "/cabinet/reviews?status=pending").await;
+        assert!(!pending.contains(&row), "{backend}: not waiting, still published");
+        let (_, page) = get(&moderator, s, &detail).await;
+        assert!(page.contains("Нерассмотренных жалоб: 2") && page.contains("/dismiss\""), "{backend}: {page}");
+
+        // The organisation's staff and another region's authority cannot keep it; a moderator in scope can.
+        for who in ["staff", "auth77", "council76"] {
+            let c = signed_in(s, who).await;
+            let (status, _, _) = submit(&c, s, "/", &format!("{detail}/dismiss"), &[]).await;
+            assert_eq!(status, 403, "{backend}: {who} dismisses");
+        }
+        let (_, staff_view) = get(&signed_in(s, "staff").await, s, &detail).await;
+        assert!(!staff_view.contains("/dismiss\"") && !staff_view.contains("Нерассмотренных жалоб"), "{backend}");
+        assert_eq!(reviews::public_get(&s.db.read, id).await.unwrap().reports, 2, "{backend}");
+        let (status, location, _) = submit(&moderator, s, &detail, &format!("{detail}/dismiss"), &[]).await;
+        assert_eq!((status, location), (303, format!("{detail}?done=dismiss")), "{backend}");
+        let (_, page) = get(&moderator, s, &format!("{detail}?done=dismiss")).await;
+        assert!(page.contains("Жалобы рассмотрены, отзыв остаётся опубликованным."), "{backend}");
+        assert!(page.contains("Жалоб, рассмотренных раньше (хранятся в истории): 2") && !page.contains("/dismiss\""));
+        assert!(!get(&moderator, s, "/cabinet/reviews").await.1.contains(&row), "{backend}: out of the queue");
+        assert!(org_page(s, &w.a).await.contains(text), "{backend}");
+        let history = nok_store::repo::audit::history(&s.db.read, "review", &id.to_string()).await.unwrap();
+        assert_eq!((history[0].action.as_str(), history[0].actor_login.as_str()), ("review.dismiss", "auth76"));
+
+        // Three new complaints: hidden until a moderator decides, and the citizen is told so.
+        complain(s, id, "insult").await;
+        complain(s, id, "insult").await;
+        assert!(org_page(s, &w.a).await.contains(text), "{backend}: two open complaints");
+        let html = complain(s, id, "offtopic").await;
+        assert!(html.contains("поэтому он скрыт, пока модератор его не проверит"), "{backend}: {html}");
+        assert!(!org_page(s, &w.a).await.contains(text), "{backend}: hidden at the threshold");
+        assert!(!get(&client(), s, &format!("/reviews/{}", w.a.public_id)).await.1.contains(text), "{backend}");
+        let (_, queue) = get(&moderator, s, "/cabinet/reviews").await;
+        let tr = queue.split("<tr").find(|r| r.contains(&row)).unwrap_or_else(|| panic!("{backend}: {queue}"));
+        assert!(tr.contains("на проверке у модератора") && tr.contains("<strong>3</strong>"), "{backend}: {tr}");
+        assert_eq!(get(&client(), s, &report).await.0, 404, "{backend}: no complaints about a hidden review");
+        let (status, _, html) = submit(&moderator, s, &detail, &format!("{detail}/dismiss"), &[]).await;
+        assert_eq!(status, 422, "{backend}: nothing to keep");
+        assert!(html.contains("на него поступили новые жалобы или его статус изменился"), "{backend}: {html}");
+        submit(&moderator, s, &detail, &format!("{detail}/approve"), &[]).await;
+        assert!(org_page(s, &w.a).await.contains(text), "{backend}: the moderator puts it back");
+    }
 }
 
 /// Starts a minimal SMTP server on 127.0.0.1 that accepts one message and returns its transcript.

@@ -138,6 +138,43 @@ async fn get(c: &reqwest::Client, s: &Server, path: &str) -> (u16, String) {
     (res.status().as_u16(), res.text().await.unwrap())
 }
 
+/// The part of `html` after the first `start` up to the next `end`.
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html.find(start).unwrap_or_else(|| panic!("{start:?} not in the page")) + start.len();
+    let len = html[from..].find(end).unwrap_or_else(|| panic!("{end:?} not after {start:?}"));
+    &html[from..from + len]
+}
+
+/// The table row of indicator `id` on the explanation page.
+fn indicator_row<'a>(html: &'a str, id: &str) -> &'a str {
+    between(html, &format!("<th scope=\"row\">{id}</th>"), "</tr>")
+}
+
+/// The §7 worked example without a checklist: each indicator's value, each criterion's and the total.
+const INDICATORS: [(&str, &str); 15] = [
+    ("1.1", "нет данных"),
+    ("1.2", "нет данных"),
+    ("1.3", "92,50"),
+    ("2.1", "нет данных"),
+    ("2.2", "90,00"),
+    ("2.3", "85,00"),
+    ("3.1", "нет данных"),
+    ("3.2", "нет данных"),
+    ("3.3", "75,00"),
+    ("4.1", "95,00"),
+    ("4.2", "97,00"),
+    ("4.3", "90,00"),
+    ("5.1", "92,00"),
+    ("5.2", "93,00"),
+    ("5.3", "94,00"),
+];
+/// K1 = 1.3 alone; K2 = (0,4·90 + 0,3·85) / 0,7; K3 = 3.3 alone; K4 = 0,4·95 + 0,4·97 + 0,2·90;
+/// K5 = 0,3·92 + 0,2·93 + 0,5·94.
+const CRITERIA: [(&str, &str); 5] =
+    [("K1", "92,50"), ("K2", "87,86"), ("K3", "75,00"), ("K4", "94,80"), ("K5", "93,20")];
+/// (92,5 + 87,857 + 75 + 94,8 + 93,2) / 5.
+const TOTAL: &str = "88,67";
+
 #[tokio::test]
 async fn explanation_page_is_public_complete_and_printable() {
     for backend in nok_store::db::testing::backends() {
@@ -150,26 +187,54 @@ async fn explanation_page_is_public_complete_and_printable() {
         store_responses(&s, w.ours.id, &worked_example()[..5]).await;
         let (status, html) = get(&anon, &s, &path).await;
         assert_eq!(status, 200, "{backend}");
-        assert!(html.contains("Недостаточно ответов"), "{backend}");
-        assert!(html.contains("Y_q2") && html.contains("nok-20"), "formulas and the methodology version are shown");
-        assert!(!html.contains("<strong>95,00</strong>"));
+        assert!(
+            html.contains("<p>Оценка публикуется, когда учтено не меньше 10 анкет; сейчас учтено 5. Формулы и версия методики показаны ниже.</p>"),
+            "{backend}: the small-numbers rule with the counts"
+        );
+        assert!(html.contains("<dt>Версия методики</dt><dd><strong>nok-2025</strong> — "), "the methodology version");
+        let formula = "<td><code>50 × (Y_q2 / Y_q1 + Y_q4 / Y_q3)</code></td>";
+        assert!(indicator_row(&html, "1.3").contains(formula), "{backend}: the formula of 1.3");
+        for (id, _) in INDICATORS {
+            assert!(indicator_row(&html, id).contains("<td class=\"num\">—</td>"), "{backend}: {id} has no value");
+        }
+        assert!(!html.contains("<span class=\"score\">"), "{backend}: no criterion or total value");
 
         store_responses(&s, w.ours.id, &worked_example()[5..]).await;
         let (_, html) = get(&anon, &s, &path).await;
-        for expected in ["92,50", "95,00", "97,00", "94,80", "93,20", "75,00"] {
-            assert!(html.contains(expected), "{backend}: {expected} missing");
+        for (id, value) in INDICATORS {
+            let row = indicator_row(&html, id);
+            assert!(row.contains(&format!("<td class=\"num\"><strong>{value}</strong></td>")), "{backend}: {id} {row}");
         }
-        assert!(html.contains("<code>Y_q2</code> = 76"), "input counts are shown");
-        assert!(html.contains("значение по умолчанию, настраивается"), "[B]/[C] values are marked configurable");
-        assert!(html.contains("Чек-лист оператора за этот период не внесён"));
+        for (id, value) in CRITERIA {
+            let title = between(&html, &format!("<h2 id=\"crit-{id}\">"), "</h2>");
+            assert!(title.ends_with(&format!(": <span class=\"score\">{value}</span>")), "{backend}: {title}");
+        }
+        assert_eq!(
+            between(&html, "<h2 id=\"total-title\">", "</h2>"),
+            format!("Итоговый показатель организации: <span class=\"score\">{TOTAL}</span>"),
+            "{backend}: the total of the worked example without a checklist"
+        );
         assert!(
-            html.contains("(1.1, 1.2, 2.1, 3.1, 3.2), данных нет")
-                && html.contains("«нет данных» с перераспределением"),
+            indicator_row(&html, "1.3").contains(
+                "<li><code>Y_q2</code> = 76 <span class=\"muted\">(ответили «Да» на вопрос 2)</span></li><li><code>Y_q1</code> = 80 "
+            ),
+            "{backend}: input counts are shown"
+        );
+        assert!(
+            indicator_row(&html, "1.1").contains(
+                "<p class=\"mark\">[B] по практике операторов — <span class=\"mark-c\">значение по умолчанию, настраивается</span></p>"
+            ),
+            "[B]/[C] values are marked configurable"
+        );
+        assert!(
+            html.contains("<p class=\"notice\">Чек-лист оператора за этот период не внесён: по показателям, которые рассчитываются по чек-листу (1.1, 1.2, 2.1, 3.1, 3.2), данных нет, и к ним применено правило при отсутствии данных — «нет данных» с перераспределением весов.</p>"),
             "{backend}: without a checklist its indicators have no data and the policy is named"
         );
-        assert!(html.contains("<code>comfort</code> = не указано"), "a missing count is not shown as 0");
-        assert!(html.contains("88,67"), "{backend}: the total of the worked example without a checklist");
-        assert!(html.contains("/static/scores.css"));
+        assert!(
+            indicator_row(&html, "2.1").contains("<code>comfort</code> = не указано"),
+            "a missing count is not shown as 0"
+        );
+        assert!(html.contains("<link rel=\"stylesheet\" href=\"/static/scores.css\">"));
         let css = anon.get(s.url("/static/scores.css")).send().await.unwrap().text().await.unwrap();
         assert!(css.contains("@media print"), "print styles");
         assert_eq!(get(&anon, &s, "/o/nosuchorg/explain").await.0, 404);
@@ -190,7 +255,18 @@ async fn checklists_are_recorded_in_scope_and_round_trip_through_xlsx() {
         let form_path = format!("/cabinet/checklists/{}/{PERIOD}", w.ours.id);
         let (status, html) = get(&op, &s, &form_path).await;
         assert_eq!(status, 200, "{backend}");
-        assert!(html.contains("<fieldset") && html.contains("<legend>"), "a fieldset per section");
+        assert_eq!(html.matches("<fieldset class=\"cl-section\">").count(), 7, "{backend}: a fieldset per section");
+        for legend in [
+            "1.1. Информация на информационных стендах",
+            "1.1. Информация на официальном сайте",
+            "1.2. Дистанционные способы взаимодействия",
+            "2.1. Комфортные условия предоставления услуг",
+            "3.1. Оборудование помещений и территории для инвалидов",
+            "3.2. Условия доступности услуг для инвалидов",
+            "2.2. Время ожидания",
+        ] {
+            assert!(html.contains(&format!("<legend>{legend}")), "{backend}: {legend}");
+        }
         assert!(html.contains("name=\"present:comfort.water\""));
         assert!(html.contains("name=\"tried:remote.phone\""), "remote channels: shown and tried");
         let csrf = csrf_of(&html);
@@ -211,10 +287,14 @@ async fn checklists_are_recorded_in_scope_and_round_trip_through_xlsx() {
             .unwrap();
         assert_eq!(res.status(), 303, "{backend}: {}", res.text().await.unwrap());
         let (_, html) = get(&op, &s, &format!("{form_path}?saved=1")).await;
-        assert!(html.contains("Чек-лист сохранён"));
-        assert!(html.contains("адрес на сайте не отвечает"), "the comment is kept and shown with its shortcoming");
-        assert!(html.contains("Недостатки для плана по устранению"));
-        assert!(html.contains("checklist.save") || html.contains("history"), "history listed");
+        assert!(html.contains("<p class=\"notice\" role=\"status\">Чек-лист сохранён.</p>"), "{backend}");
+        let shortcoming =
+            "<tr><td>K1</td><td>1.2</td><td>Электронная почта</td><td>адрес на сайте не отвечает</td></tr>";
+        let shortcomings = between(&html, "<h2 id=\"cl-short\">Недостатки для плана по устранению</h2>", "</section>");
+        assert!(shortcomings.contains(shortcoming), "{backend}: the comment is shown with its shortcoming");
+        let history = between(&html, "<h2 id=\"cl-history\">История изменений</h2>", "</section>");
+        assert_eq!(history.matches("<li>").count(), 1, "{backend}: {history}");
+        assert!(history.contains("</strong> · op · сохранил(а) чек-лист</p></li>"), "{backend}: {history}");
 
         // A refused value comes back with the reason and the entered ticks.
         let res = op
@@ -225,7 +305,9 @@ async fn checklists_are_recorded_in_scope_and_round_trip_through_xlsx() {
             .unwrap();
         assert_eq!(res.status(), 422);
         let html = res.text().await.unwrap();
-        assert!(html.contains("waiting_days"), "the field is named");
+        let summary = between(&html, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\">", "</div>");
+        assert!(summary.contains("waiting_days"), "{backend}: the field is named: {summary}");
+        assert!(html.contains("name=\"waiting_days\" inputmode=\"decimal\" value=\"-3\""), "the entered value is kept");
         assert!(html.contains(
             "name=\"present:comfort.navigation\" value=\"1\" aria-describedby=\"name-comfort-navigation\" checked"
         ));
@@ -260,12 +342,12 @@ async fn checklists_are_recorded_in_scope_and_round_trip_through_xlsx() {
             .unwrap();
         assert_eq!(res.status(), 303, "{backend}");
         let (_, html) = get(&op, &s, &format!("{form_path}?imported=1")).await;
-        assert!(html.contains("Чек-лист загружен из файла"));
+        assert!(html.contains("<p class=\"notice\" role=\"status\">Чек-лист загружен из файла.</p>"), "{backend}");
         assert!(
             html.contains("name=\"present:comfort.water\" value=\"1\" aria-describedby=\"name-comfort-water\" checked"),
             "ticks survive the round trip"
         );
-        assert!(html.contains("адрес на сайте не отвечает"), "comments survive the round trip");
+        assert!(html.contains(shortcoming), "{backend}: comments survive the round trip");
         let res = op
             .post(s.url(&format!("{form_path}/import?csrf={csrf}")))
             .multipart(upload(b"not a workbook".to_vec()))
@@ -277,7 +359,7 @@ async fn checklists_are_recorded_in_scope_and_round_trip_through_xlsx() {
 
         // The public explanation now says the checklist is recorded.
         let (_, html) = get(&client(), &s, &format!("/o/{}/explain?period={PERIOD}", w.ours.public_id)).await;
-        assert!(html.contains("чек-лист оператора) внесены"));
+        assert!(html.contains("<p>Данные независимой проверки (чек-лист оператора) внесены.</p>"), "{backend}");
     }
 }
 
@@ -292,10 +374,22 @@ async fn cabinet_list_aggregates_and_publication() {
 
         let (status, html) = get(&auth, &s, &format!("/cabinet/scores?period={PERIOD}&sort=total&dir=desc")).await;
         assert_eq!(status, 200, "{backend}");
-        assert!(html.contains("Больница № 1") && html.contains("Больница № 2"));
-        assert!(html.contains("aria-sort=\"descending\""));
-        assert!(html.contains("<progress"), "sample progress");
-        assert!(html.contains("200 / 400"), "collected against min(ceil(0.4 N), 600)");
+        let ours_total = "aria-label=\"Как рассчитано: Больница № 1\"><strong>88,67</strong></a>";
+        let theirs_total = "aria-label=\"Как рассчитано: Больница № 2\"><strong>93,10</strong></a>";
+        let (ours_at, theirs_at) = (html.find(ours_total), html.find(theirs_total));
+        assert!(ours_at.is_some() && theirs_at.is_some(), "{backend}: both totals: {html}");
+        assert!(theirs_at < ours_at, "{backend}: sorted by the total, highest first");
+        assert!(
+            html.contains("<th scope=\"col\" aria-sort=\"descending\" class=\"num\"><a href=\"/cabinet/scores?period=2026&#38;sort=total&#38;dir=asc\">Итог</a></th>"),
+            "{backend}: the sorted column says so"
+        );
+        assert!(
+            html.contains("<progress max=\"100\" value=\"50\" aria-label=\"Выборка: 200 / 400\"></progress> 200 / 400")
+                && html.contains(
+                    "<progress max=\"100\" value=\"37\" aria-label=\"Выборка: 150 / 400\"></progress> 150 / 400"
+                ),
+            "{backend}: collected against min(ceil(0.4 N), 600)"
+        );
         let csv = auth
             .get(s.url(&format!("/cabinet/scores/export/csv?period={PERIOD}")))
             .send()
@@ -305,7 +399,25 @@ async fn cabinet_list_aggregates_and_publication() {
             .await
             .unwrap();
         assert!(csv.starts_with(b"\xEF\xBB\xBF"));
-        assert!(String::from_utf8_lossy(&csv).contains("Больница № 1"));
+        // In the list's default order (by name), each with its rank.
+        let csv = String::from_utf8_lossy(&csv[3..]).replace("\r\n", "\n");
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "Организация;Код для QR;Сфера;Регион;Итог;K1;K2;K3;K4;K5;Анкет;Цель выборки;Онлайн;Чек-лист;Место"
+                    .to_string(),
+                format!(
+                    "Больница № 1;{};Охрана здоровья;Ярославская область;{TOTAL};92,50;87,86;75,00;94,80;93,20;200;400;200;не внесён;2",
+                    w.ours.public_id
+                ),
+                format!(
+                    "Больница № 2;{};Охрана здоровья;Ярославская область;93,10;92,50;100,00;75,00;98,00;100,00;150;400;150;не внесён;1",
+                    w.theirs.public_id
+                ),
+            ],
+            "{backend}"
+        );
         let xlsx = auth
             .get(s.url(&format!("/cabinet/scores/export/xlsx?period={PERIOD}")))
             .send()
@@ -318,18 +430,29 @@ async fn cabinet_list_aggregates_and_publication() {
         assert_eq!(get(&auth, &s, "/cabinet/scores/export/pdf").await.0, 404);
         let (_, staff_list) =
             get(&login(&s, "staff2", PASSWORD).await.0, &s, &format!("/cabinet/scores?period={PERIOD}")).await;
-        assert!(!staff_list.contains("Больница № 1"), "staff see their own organisation only");
+        assert!(staff_list.contains(theirs_total), "{backend}: staff see their own organisation…");
+        assert!(!staff_list.contains("Больница № 1"), "{backend}: …only");
 
         let (status, html) = get(&auth, &s, &format!("/cabinet/aggregates?period={PERIOD}&level=region")).await;
         assert_eq!(status, 200);
-        assert!(html.contains("Динамика по годам"));
-        assert!(html.contains("Опубликовать результаты за 2026 год"));
+        // The region's mean total: (88,671 + 93,10) / 2.
+        assert!(html.contains("<td class=\"num\"><strong>90,89</strong></td>"), "{backend}: the region's mean");
+        let history = between(&html, "<h2 id=\"history-title\">Динамика по годам</h2>", "</section>");
+        assert!(
+            history
+                .contains("<tbody><tr><th scope=\"row\">2026</th><td class=\"num\">2</td><td class=\"num\">90,89</td>"),
+            "{backend}: the year in the history: {history}"
+        );
+        assert!(html.contains("<button type=\"submit\">Опубликовать результаты за 2026 год</button>"));
 
         // Publication: a confirmation page, then the frozen snapshot; the council may not publish.
         let confirm = format!("/cabinet/publish?period={PERIOD}&authority_id={}", w.authority_id);
         let (status, html) = get(&auth, &s, &confirm).await;
         assert_eq!(status, 200);
-        assert!(html.contains("2 организаций") || html.contains("Будут зафиксированы результаты 2"), "{html}");
+        assert!(
+            html.contains("<p>Будут зафиксированы результаты 2 организаций. Отменить публикацию нельзя, повторная публикация за этот период невозможна.</p>"),
+            "{backend}: {html}"
+        );
         let csrf = csrf_of(&html);
         let (council, _) = login(&s, "council", PASSWORD).await;
         let form =
@@ -341,15 +464,26 @@ async fn cabinet_list_aggregates_and_publication() {
         let res = auth.post(s.url("/cabinet/publish")).form(&form).send().await.unwrap();
         assert_eq!(res.status(), 303, "{backend}");
         let (_, html) = get(&auth, &s, &format!("/cabinet/aggregates?period={PERIOD}&published=1")).await;
-        assert!(html.contains("Результаты опубликованы"));
-        assert!(html.contains("Минздрав ЯО"));
+        assert!(html.contains("<p class=\"notice\" role=\"status\">Результаты опубликованы.</p>"), "{backend}");
+        let published = between(&html, "<h2 id=\"pub-title\">", "</section>");
+        let row = between(published, "<tbody>", "</tbody>");
+        let on = publication_date(&s).await;
+        assert!(
+            row.starts_with(&format!("<tr><td>2026</td><td>Минздрав ЯО</td><td class=\"num\">2</td><td>{on} "))
+                && row.ends_with("</td><td>auth</td><td>nok-2025</td></tr>"),
+            "{backend}: the publication is listed: {row}"
+        );
         assert_eq!(
             auth.post(s.url("/cabinet/publish")).form(&form).send().await.unwrap().status(),
             400,
             "published once per period"
         );
         let (_, html) = get(&client(), &s, &format!("/o/{}/explain?period={PERIOD}", w.ours.public_id)).await;
-        assert!(html.contains("Опубликовано "), "{backend}");
+        let on = publication_date(&s).await;
+        assert!(
+            html.contains(&format!("<p class=\"notice published\" role=\"status\">Опубликовано {on}: ")),
+            "{backend}"
+        );
     }
 }
 

@@ -1,8 +1,9 @@
 //! `nok demo`: a fresh database with the demo region (deterministic synthetic data, no network), one
-//! account of each role, survey responses, reviews, appeals, rating votes and flagged responses — then the
-//! server.
+//! account of each role, survey responses, reviews, appeals, rating votes, flagged responses and improvement
+//! plans — then the server.
 
 mod feedback;
+mod plans;
 mod survey;
 
 use nok_registry::demo;
@@ -131,6 +132,7 @@ pub async fn fill(db: &Db, organizations_count: usize, responses: usize) -> anyh
     }
     let stored = survey::fill(db, &all, responses, DEMO_SEED).await?;
     feedback::fill(db, &all, DEMO_SEED).await?;
+    plans::fill(db, &all, DEMO_SEED).await?;
     Ok(stored)
 }
 

@@ -23,6 +23,10 @@ pub struct Args {
     /// Fewest responses for a score to be shown publicly; below it pages say «недостаточно ответов».
     #[arg(long, env = "NOK_MIN_RESPONSES", default_value_t = WebConfig::default().min_responses)]
     pub min_responses: u64,
+    /// Largest evidence file (JPEG, PNG, PDF) attached to a checklist item, MiB (at most 60: the
+    /// request body limit).
+    #[arg(long, env = "NOK_EVIDENCE_MAX_MIB", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=60))]
+    pub evidence_max_mib: u16,
 }
 
 impl Args {
@@ -34,6 +38,7 @@ impl Args {
             base_url: self.base_url.clone().unwrap_or_else(|| format!("http://{host}:{}", self.port)),
             trusted_proxies: self.trusted_proxies.clone().unwrap_or_default(),
             min_responses: self.min_responses,
+            evidence_max_bytes: usize::from(self.evidence_max_mib) * 1024 * 1024,
             ..WebConfig::default()
         }
     }

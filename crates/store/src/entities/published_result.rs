@@ -31,6 +31,9 @@ pub struct Model {
     /// JSON of what the result was computed from (`repo::snapshots::FrozenInput`); `None` for
     /// snapshots published before it was stored.
     pub inputs: Option<String>,
+    /// The organisation's municipality when the result was published (municipal aggregates of the
+    /// period group by it).
+    pub municipality: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,8 @@ mod m0007_published_results;
 mod m0008_qr;
 mod m0009_municipality;
 mod m0010_snapshot_inputs;
+mod m0011_region_checklists;
+mod m0012_improvement_plans;
 
 pub struct Migrator;
 
@@ -32,6 +34,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_qr::Migration),
             Box::new(m0009_municipality::Migration),
             Box::new(m0010_snapshot_inputs::Migration),
+            Box::new(m0011_region_checklists::Migration),
+            Box::new(m0012_improvement_plans::Migration),
         ]
     }
 }

@@ -4,13 +4,14 @@
 //! over the organisations assessed in the period [C: arithmetic mean]; competition rankings (1, 2, 2, 4)
 //! at the published precision; history by year.
 
+use super::checklist_lists::{self, YearLists};
 use super::checklists;
 use super::scores::{self, Counters, ONLINE_CHANNELS};
 use crate::entities::organization;
 use crate::error::{Result, StoreError};
 use crate::scope::Actor;
 use nok_methodology::sample::Progress;
-use nok_methodology::{Definition, ScoreInput, ScoreValues, Sphere, score_values};
+use nok_methodology::{ChecklistSection, Definition, ScoreInput, ScoreValues, Sphere, score_values};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use serde::{Deserialize, Serialize};
@@ -44,6 +45,8 @@ pub struct OrgResult {
     pub responses: u64,
     pub online_responses: u64,
     pub checklist_recorded: bool,
+    /// The 1.1 sections scored against the region's own list instead of the methodology's.
+    pub regional_lists: Vec<ChecklistSection>,
     /// When the values are a published snapshot's (see `publications::overlay`): the publication time
     /// (Unix seconds). `None`: live values.
     pub published_at: Option<i64>,
@@ -142,10 +145,13 @@ pub(crate) async fn for_each_result<C: ConnectionTrait>(
     let counters = period_counters(conn, period, &ids).await?;
     let online = period_online(conn, period, &ids).await?;
     let recorded = checklists::recorded(conn, period, Some(&ids)).await?;
+    let lists = if recorded.is_empty() { YearLists::default() } else { checklist_lists::of_year(conn, period).await? };
     for (id, public_id, short_name, sphere, region_code, municipality, authority_id, population) in orgs {
         let Some(sphere) = Sphere::from_code(&sphere) else { continue };
         let c = counters.get(&id).cloned().unwrap_or_default();
-        let (definition, input) = scores::scoring_input(recorded.get(&id), sphere, period, c.answers);
+        let regional = lists.get(&region_code, sphere);
+        let scores::Scoring { definition, input, regional_lists } =
+            scores::scoring_input(recorded.get(&id), regional, sphere, period, c.answers);
         let values = score_values(definition, &input, definition.missing_data.default);
         let result = OrgResult {
             organization_id: id,
@@ -161,6 +167,7 @@ pub(crate) async fn for_each_result<C: ConnectionTrait>(
             responses: c.responses,
             online_responses: online.get(&id).copied().unwrap_or(0),
             checklist_recorded: input.checklist.is_some(),
+            regional_lists,
             published_at: None,
         };
         f(result, input);

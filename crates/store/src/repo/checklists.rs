@@ -3,9 +3,11 @@
 //! absent with a comment and an evidence note, and the waiting time. Reading needs the organisation in
 //! the actor's scope; recording is for the operator of a contract over it, the authority of its
 //! region and sphere, and administrators. Every save is audited. Absent items are the shortcomings
-//! offered for the improvement plan.
+//! offered for the improvement plan. Where the authority has made a regional 1.1 list for the
+//! organisation's region, sphere and year (`checklist_lists`), it takes the methodology's place.
 
 use super::audit::{self, Entry};
+use super::checklist_lists::{self, ItemLists};
 use super::organizations;
 use crate::Db;
 use crate::entities::{checklist, checklist_item, organization};
@@ -20,6 +22,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Longest comment or evidence note kept (characters).
 pub const MAX_NOTE_CHARS: usize = 2000;
@@ -73,6 +76,8 @@ pub struct SectionState {
     pub section: ChecklistSection,
     /// The indicator the section feeds (`1.1`, `1.2`, …), if the sphere uses it.
     pub indicator: Option<String>,
+    /// The items are the region's own list («региональный перечень»), not the methodology's.
+    pub regional: bool,
     pub items: Vec<ItemState>,
 }
 
@@ -84,6 +89,8 @@ pub struct Checklist {
     pub year: i32,
     /// The definition whose lists are used (the recorded one, or the one in force for a new checklist).
     pub definition: &'static Definition,
+    /// The item lists used: the definition's, or the region's own 1.1 lists in their place.
+    pub lists: ItemLists,
     /// The stored row, when the checklist has been recorded.
     pub recorded: Option<checklist::Model>,
     pub sections: Vec<SectionState>,
@@ -113,7 +120,7 @@ impl Checklist {
 
     /// Counts for scoring.
     pub fn counts(&self) -> ChecklistCounts {
-        self.definition.checklist_counts(self.sphere, &self.marks())
+        self.lists.counts(&self.marks())
     }
 
     /// Every item that does not score, with its comment: rows offered for the improvement plan.
@@ -123,8 +130,8 @@ impl Checklist {
             .iter()
             .flat_map(|s| s.items.iter().map(|i| (i.item.id.as_str(), i.comment.as_str())))
             .collect();
-        self.definition
-            .shortcomings(self.sphere, &self.marks())
+        self.lists
+            .shortcomings(&self.marks())
             .into_iter()
             .map(|s| {
                 let comment = comments.get(s.item_id.as_str()).copied().unwrap_or_default().to_owned();
@@ -188,10 +195,12 @@ async fn load<C: ConnectionTrait>(conn: &C, org: organization::Model, year: i32)
         None => HashMap::new(),
     };
     let definition = recorded.as_ref().map_or_else(|| definition_for_year(year), |r| definition_by_id(&r.methodology));
+    let regional = checklist_lists::of_region(conn, &org.region_code, sphere, year).await?;
+    let lists = ItemLists { definition, sphere, regional };
     let sections = ChecklistSection::ALL
         .into_iter()
         .filter_map(|section| {
-            let list = definition.checklist(sphere, section);
+            let list = lists.items(section);
             if list.is_empty() {
                 return None;
             }
@@ -209,7 +218,7 @@ async fn load<C: ConnectionTrait>(conn: &C, org: organization::Model, year: i32)
                 })
                 .collect();
             let indicator = definition.indicator_using(sphere, section.present_field()).map(|i| i.id.clone());
-            Some(SectionState { section, indicator, items })
+            Some(SectionState { section, indicator, regional: lists.is_regional(section), items })
         })
         .collect();
     Ok(Checklist {
@@ -219,6 +228,7 @@ async fn load<C: ConnectionTrait>(conn: &C, org: organization::Model, year: i32)
         sphere,
         year,
         definition,
+        lists,
         recorded,
         sections,
         may_edit: false,
@@ -259,13 +269,8 @@ fn waiting(def: &Definition, sphere: Sphere, input: &ChecklistInput) -> Result<(
     }
 }
 
-/// Item rows to store for every item of the sphere's lists.
-fn item_rows(
-    def: &Definition,
-    sphere: Sphere,
-    checklist_id: i32,
-    input: &ChecklistInput,
-) -> Result<Vec<checklist_item::ActiveModel>> {
+/// Item rows to store for every item of the lists in use.
+fn item_rows(lists: &ItemLists, checklist_id: i32, input: &ChecklistInput) -> Result<Vec<checklist_item::ActiveModel>> {
     let mut given: HashMap<&str, &ItemInput> = HashMap::new();
     for i in &input.items {
         if given.insert(i.item_id.as_str(), i).is_some() {
@@ -275,7 +280,7 @@ fn item_rows(
     let mut rows = Vec::new();
     let mut known = BTreeSet::new();
     for section in ChecklistSection::ALL {
-        for item in def.checklist(sphere, section) {
+        for item in lists.items(section) {
             known.insert(item.id.as_str());
             let g = given.get(item.id.as_str());
             let field = format!("items.{}", item.id);
@@ -292,7 +297,7 @@ fn item_rows(
     if let Some(unknown) = input.items.iter().find(|i| !known.contains(i.item_id.as_str())) {
         return Err(StoreError::Invalid(format!(
             "items: {} is not an item of the {} checklist of {}",
-            unknown.item_id, sphere, def.id
+            unknown.item_id, lists.sphere, lists.definition.id
         )));
     }
     Ok(rows)
@@ -313,6 +318,7 @@ fn audit_value(c: &Checklist) -> serde_json::Value {
     }
     serde_json::json!({
         "methodology": c.definition.id,
+        "regional_lists": c.lists.regional.sections().iter().map(|s| s.key()).collect::<Vec<_>>(),
         "present": present,
         "absent": absent,
         "notes": notes,
@@ -340,10 +346,10 @@ pub async fn save(
     let probe = load(&db.write, org.clone(), year).await?;
     let (def, sphere) = (probe.definition, probe.sphere);
     let (waiting_days, waiting_points) = waiting(def, sphere, input)?;
-    let mut rows = item_rows(def, sphere, 0, input)?;
+    let mut rows = item_rows(&probe.lists, 0, input)?;
     let txn = db.write.begin().await?;
     let before = load(&txn, org.clone(), year).await?;
-    if before.definition.id != def.id {
+    if before.definition.id != def.id || before.lists.regional != probe.lists.regional {
         return Err(StoreError::Conflict("the checklist changed while it was being saved".into()));
     }
     let at = now();
@@ -434,9 +440,14 @@ pub struct Recorded {
 }
 
 impl Recorded {
-    /// Counts for scoring an organisation of `sphere`.
+    /// The lists an organisation of `sphere` is scored against, with its region's own lists if any.
+    pub fn lists(&self, sphere: Sphere, regional: Option<&Arc<checklist_lists::RegionalLists>>) -> ItemLists {
+        ItemLists { definition: self.definition, sphere, regional: regional.cloned().unwrap_or_default() }
+    }
+
+    /// Counts for scoring an organisation of `sphere` against the methodology's lists only.
     pub fn counts(&self, sphere: Sphere) -> ChecklistCounts {
-        self.definition.checklist_counts(sphere, &self.marks)
+        self.lists(sphere, None).counts(&self.marks)
     }
 }
 

@@ -1,18 +1,16 @@
 //! Updating the live counters in the same transaction as the insert (or the acceptance) of responses.
 //!
 //! Changes are collected per (organisation, period) and per (organisation, period, channel) and
-//! written with one multi-row upsert per table — for a single response or a whole group-commit batch
-//! alike — so a batch costs two statements however many responses it holds. Every question column is
-//! written (0 where nothing changes), so a statement of a given number of rows has one fixed text and
-//! the database prepares it once.
+//! written with multi-row upserts — for a single response or a whole group-commit batch alike — in
+//! chunks of a few fixed sizes (`chunking`), so a batch costs a handful of statements however many
+//! responses it holds. Every question column is written (0 where nothing changes), so a statement of a
+//! given number of rows has one fixed text and the database prepares it once.
 
+use super::chunking::fixed_chunks;
 use crate::error::Result;
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use std::collections::BTreeMap;
-
-/// Rows per upsert statement (33 values each stays under SQLite's 32 766 parameters).
-const CHUNK: usize = 900;
 
 /// Per question «Да» and «Нет» deltas, in column order `q1_yes, q1_no, …, q15_no`.
 type QuestionDeltas = [i64; 30];
@@ -46,11 +44,11 @@ impl Pending {
     /// Writes the changes (creating counter rows where missing).
     pub async fn flush<C: ConnectionTrait>(self, conn: &C) -> Result<()> {
         let rows: Vec<_> = self.survey.into_iter().collect();
-        for chunk in rows.chunks(CHUNK) {
+        for chunk in fixed_chunks(&rows) {
             conn.execute(&survey_upsert(chunk)).await?;
         }
         let rows: Vec<_> = self.channels.into_iter().collect();
-        for chunk in rows.chunks(CHUNK) {
+        for chunk in fixed_chunks(&rows) {
             conn.execute(&channel_upsert(chunk)).await?;
         }
         Ok(())

@@ -3,6 +3,7 @@
 //! recently (the anti-fraud rules decide with these), and the stored facts a receipt is built from.
 //! Storage itself is `survey`; the decisions are the caller's.
 
+use super::chunking::fixed_chunks;
 use crate::entities::{organization, response};
 use crate::error::{Result, StoreError};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
@@ -25,20 +26,19 @@ pub async fn devices_seen<C: ConnectionTrait>(
     devices: &[String],
     since: i64,
 ) -> Result<HashSet<(String, i32)>> {
-    if devices.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let stmt = Query::select()
-        .columns([response::Column::DeviceHash, response::Column::OrganizationId])
-        .from(response::Entity)
-        .and_where(Expr::col(response::Column::DeviceHash).is_in(devices.iter().cloned()))
-        .and_where(Expr::col(response::Column::CreatedAt).gte(since))
-        .to_owned();
     let mut out = HashSet::new();
-    for row in conn.query_all(&stmt).await? {
-        let device: String = row.try_get("", "device_hash").map_err(StoreError::Db)?;
-        let org: i32 = row.try_get("", "organization_id").map_err(StoreError::Db)?;
-        out.insert((device, org));
+    for chunk in fixed_chunks(devices) {
+        let stmt = Query::select()
+            .columns([response::Column::DeviceHash, response::Column::OrganizationId])
+            .from(response::Entity)
+            .and_where(Expr::col(response::Column::DeviceHash).is_in(chunk.iter().cloned()))
+            .and_where(Expr::col(response::Column::CreatedAt).gte(since))
+            .to_owned();
+        for row in conn.query_all(&stmt).await? {
+            let device: String = row.try_get("", "device_hash").map_err(StoreError::Db)?;
+            let org: i32 = row.try_get("", "organization_id").map_err(StoreError::Db)?;
+            out.insert((device, org));
+        }
     }
     Ok(out)
 }
@@ -50,31 +50,30 @@ pub async fn source_counts<C: ConnectionTrait>(
     pairs: &[(String, i32)],
     since: i64,
 ) -> Result<HashMap<(String, i32), u64>> {
-    if pairs.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut any = Condition::any();
-    for (source, org) in pairs {
-        any = any.add(
-            Condition::all()
-                .add(Expr::col(response::Column::IpHash).eq(source.clone()))
-                .add(Expr::col(response::Column::OrganizationId).eq(*org))
-                .add(Expr::col(response::Column::CreatedAt).gte(since)),
-        );
-    }
-    let stmt = Query::select()
-        .columns([response::Column::IpHash, response::Column::OrganizationId])
-        .expr_as(Expr::col(response::Column::Id).count(), Alias::new("n"))
-        .from(response::Entity)
-        .cond_where(any)
-        .group_by_columns([response::Column::IpHash, response::Column::OrganizationId])
-        .to_owned();
     let mut out = HashMap::new();
-    for row in conn.query_all(&stmt).await? {
-        let source: String = row.try_get("", "ip_hash").map_err(StoreError::Db)?;
-        let org: i32 = row.try_get("", "organization_id").map_err(StoreError::Db)?;
-        let n: i64 = row.try_get("", "n").map_err(StoreError::Db)?;
-        out.insert((source, org), u64::try_from(n).unwrap_or(0));
+    for chunk in fixed_chunks(pairs) {
+        let mut any = Condition::any();
+        for (source, org) in chunk {
+            any = any.add(
+                Condition::all()
+                    .add(Expr::col(response::Column::IpHash).eq(source.clone()))
+                    .add(Expr::col(response::Column::OrganizationId).eq(*org))
+                    .add(Expr::col(response::Column::CreatedAt).gte(since)),
+            );
+        }
+        let stmt = Query::select()
+            .columns([response::Column::IpHash, response::Column::OrganizationId])
+            .expr_as(Expr::col(response::Column::Id).count(), Alias::new("n"))
+            .from(response::Entity)
+            .cond_where(any)
+            .group_by_columns([response::Column::IpHash, response::Column::OrganizationId])
+            .to_owned();
+        for row in conn.query_all(&stmt).await? {
+            let source: String = row.try_get("", "ip_hash").map_err(StoreError::Db)?;
+            let org: i32 = row.try_get("", "organization_id").map_err(StoreError::Db)?;
+            let n: i64 = row.try_get("", "n").map_err(StoreError::Db)?;
+            out.insert((source, org), u64::try_from(n).unwrap_or(0));
+        }
     }
     Ok(out)
 }

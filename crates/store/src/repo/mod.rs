@@ -3,12 +3,16 @@
 pub mod aggregates;
 pub mod appeals;
 pub mod audit;
+pub mod checklist_evidence;
+pub mod checklist_lists;
 pub mod checklists;
+pub mod chunking;
 pub mod counters;
 pub mod feedback;
 pub mod flagged;
 pub mod images;
 pub mod import;
+pub mod improvement_plans;
 pub mod intake;
 pub mod organizations;
 pub mod outbox;
@@ -41,4 +45,21 @@ impl<T> Page<T> {
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.per_page.max(1)).max(1)
     }
+}
+
+/// Orders a table of organisations (a select with `id` and `short_name` columns) by the column `key` —
+/// ties by name, then id, so pages never overlap — and keeps page `page` (from 1) of `per_page` rows.
+pub(crate) fn order_and_page(
+    stmt: &mut sea_orm::sea_query::SelectStatement,
+    key: &str,
+    descending: bool,
+    page: u64,
+    per_page: u64,
+) {
+    use sea_orm::sea_query::{Alias, Order};
+    stmt.order_by(Alias::new(key), if descending { Order::Desc } else { Order::Asc })
+        .order_by(Alias::new("short_name"), Order::Asc)
+        .order_by(Alias::new("id"), Order::Asc)
+        .limit(per_page)
+        .offset((page.max(1) - 1) * per_page);
 }

@@ -611,7 +611,6 @@ pub async fn coverage<C: ConnectionTrait>(
     if q.failing_only {
         rows_stmt.and_where(Expr::col(Alias::new("rule_met")).eq(0));
     }
-    let order = if q.descending { Order::Desc } else { Order::Asc };
     let key = match q.sort {
         CoverageSort::Name => "short_name",
         CoverageSort::Region => "region_code",
@@ -619,12 +618,7 @@ pub async fn coverage<C: ConnectionTrait>(
         CoverageSort::Verified => "verified",
         CoverageSort::Rule => "rule_met",
     };
-    rows_stmt
-        .order_by(Alias::new(key), order)
-        .order_by(Alias::new("short_name"), Order::Asc)
-        .order_by(Alias::new("id"), Order::Asc)
-        .limit(per_page)
-        .offset((page - 1) * per_page);
+    super::order_and_page(&mut rows_stmt, key, q.descending, page, per_page);
     let items = conn.query_all(&rows_stmt).await?.iter().map(row_of).collect::<Result<Vec<_>>>()?;
     let total = if q.failing_only { summary.assessed - summary.meeting } else { summary.assessed };
     Ok((summary, Page { items, total, page, per_page }))

@@ -53,7 +53,8 @@ fn snapshot_row(publication_id: i32, period: i32, r: &OrgResult, input: &ScoreIn
         k5: Set(k(4)),
         indicators: Set(serde_json::Value::Object(indicators).to_string()),
         no_data: Set(serde_json::json!(no_data).to_string()),
-        inputs: Set(Some(snapshots::inputs_json(input, r.definition.missing_data.default))),
+        inputs: Set(Some(snapshots::inputs_json(input, r.definition.missing_data.default, &r.regional_lists))),
+        municipality: Set(r.municipality.clone()),
     }
 }
 

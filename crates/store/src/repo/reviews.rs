@@ -1,7 +1,14 @@
-//! Reviews: submitted by anyone, shown only after a moderator approves them (pre-moderation), sent back to
-//! the queue by complaints, answered publicly by the organisation's staff; the author follows the status by a
-//! private link. Moderators are administrators and authorities (within their scope); answers come from the
-//! staff of the reviewed organisation only.
+//! Reviews: submitted by anyone, shown only after a moderator approves them (pre-moderation), answered
+//! publicly by the organisation's staff; the author follows the status by a private link. Moderators are
+//! administrators and authorities (within their scope); answers come from the staff of the reviewed
+//! organisation only.
+//!
+//! Complaints («пожаловаться», one per device and review) put a published review in the moderation queue
+//! while it stays public; it is hidden (back to waiting) only when the open complaints reach a threshold
+//! ([`COMPLAINTS_TO_HIDE`] by default) or when a moderator rejects it. A moderator may instead keep it
+//! published ([`dismiss_reports`]): the counter of open complaints goes back to zero and the complaints
+//! themselves stay on record. The open complaints are always the newest `review.reports` rows of
+//! `review_report` (see [`report`] for why that holds under concurrency).
 
 use super::Page;
 use super::audit::{self, Entry};
@@ -20,6 +27,14 @@ use sea_orm::{
 pub const PENDING: &str = "pending";
 pub const PUBLISHED: &str = "published";
 pub const REJECTED: &str = "rejected";
+/// List filter (not a stored status): the moderation queue — waiting reviews and published ones with open
+/// complaints.
+pub const QUEUE: &str = "queue";
+/// List filter (not a stored status): published reviews with open complaints.
+pub const COMPLAINED: &str = "complained";
+
+/// Open complaints that hide a published review until a moderator decides (unless configured otherwise).
+pub const COMPLAINTS_TO_HIDE: u32 = 3;
 
 pub const BODY_MIN: usize = 10;
 pub const BODY_MAX: usize = 3000;
@@ -159,7 +174,8 @@ pub fn may_moderate(actor: &Actor) -> bool {
 /// What a cabinet list of reviews asks for.
 #[derive(Clone, Debug, Default)]
 pub struct ReviewQuery {
-    /// `None` = every status (moderators); staff always see published reviews only.
+    /// `None` = every status (moderators); a stored status, or [`QUEUE`] or [`COMPLAINED`]. Staff always see
+    /// published reviews only.
     pub status: Option<String>,
     /// Only reviews the pre-checks flagged.
     pub flagged_only: bool,
@@ -173,6 +189,8 @@ pub struct ReviewQuery {
 pub struct ReviewRow {
     pub review: review::Model,
     pub organization: String,
+    /// The reasons of its open complaints, most frequent first (filled for the cabinet list, not exports).
+    pub complaints: Vec<(String, u64)>,
 }
 
 /// The reviews a cabinet query selects, in the list's order: the moderation queue (moderators, scoped) or
@@ -187,8 +205,12 @@ fn select(actor: &Actor, q: &ReviewQuery) -> Result<Select<review::Entity>> {
     } else {
         return Err(StoreError::Forbidden);
     };
-    if let Some(s) = &status {
-        cond = cond.add(R::Status.eq(s.clone()));
+    let complained = || Condition::all().add(R::Status.eq(PUBLISHED)).add(R::Reports.gt(0));
+    match status.as_deref() {
+        None => {}
+        Some(QUEUE) => cond = cond.add(Condition::any().add(R::Status.eq(PENDING)).add(complained())),
+        Some(COMPLAINED) => cond = cond.add(complained()),
+        Some(s) => cond = cond.add(R::Status.eq(s)),
     }
     if q.flagged_only {
         cond = cond.add(R::Flags.is_not_null());
@@ -198,7 +220,7 @@ fn select(actor: &Actor, q: &ReviewQuery) -> Result<Select<review::Entity>> {
     }
     let select = review::Entity::find().filter(cond);
     // The queue is worked oldest first; other lists show the newest first.
-    Ok(if status.as_deref() == Some(PENDING) {
+    Ok(if matches!(status.as_deref(), Some(PENDING | QUEUE | COMPLAINED)) {
         select.order_by_asc(R::UpdatedAt).order_by_asc(R::Id)
     } else {
         select.order_by_desc(R::UpdatedAt).order_by_desc(R::Id)
@@ -211,9 +233,42 @@ async fn with_names<C: ConnectionTrait>(conn: &C, reviews: Vec<review::Model>) -
         .into_iter()
         .map(|review| ReviewRow {
             organization: names.get(&review.organization_id).cloned().unwrap_or_default(),
+            complaints: Vec::new(),
             review,
         })
         .collect())
+}
+
+/// How many complaints give each reason, most frequent first.
+fn count_reasons<'a>(reasons: impl IntoIterator<Item = &'a str>) -> Vec<(String, u64)> {
+    let mut counts: Vec<(String, u64)> = Vec::new();
+    for reason in reasons {
+        match counts.iter_mut().find(|(r, _)| r == reason) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((reason.to_string(), 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
+}
+
+/// Fills in the reasons of the open complaints of each row (one query for the page).
+async fn with_complaints<C: ConnectionTrait>(conn: &C, rows: &mut [ReviewRow]) -> Result<()> {
+    let ids: Vec<i32> = rows.iter().filter(|r| r.review.reports > 0).map(|r| r.review.id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let reports = review_report::Entity::find()
+        .filter(review_report::Column::ReviewId.is_in(ids))
+        .order_by_desc(review_report::Column::Id)
+        .all(conn)
+        .await?;
+    for row in rows.iter_mut() {
+        let open = usize::try_from(row.review.reports).unwrap_or_default();
+        let mine = reports.iter().filter(|r| r.review_id == row.review.id).take(open);
+        row.complaints = count_reasons(mine.map(|r| r.reason.as_str()));
+    }
+    Ok(())
 }
 
 /// Reviews for the cabinet, a page at a time (see [`select`]).
@@ -222,7 +277,8 @@ pub async fn list<C: ConnectionTrait>(conn: &C, actor: &Actor, q: &ReviewQuery) 
     let page = q.page.max(1);
     let paginator = select(actor, q)?.paginate(conn, per_page);
     let total = paginator.num_items().await?;
-    let items = with_names(conn, paginator.fetch_page(page - 1).await?).await?;
+    let mut items = with_names(conn, paginator.fetch_page(page - 1).await?).await?;
+    with_complaints(conn, &mut items).await?;
     Ok(Page { items, total, page, per_page })
 }
 
@@ -252,7 +308,7 @@ async fn get_for_moderation<C: ConnectionTrait>(conn: &C, actor: &Actor, id: i32
     get(conn, actor, id).await
 }
 
-/// Publishes a review from the queue (also one that complaints sent back).
+/// Publishes a review from the queue (also one that complaints hid; its open complaints are then settled).
 pub async fn approve(db: &Db, actor: &Actor, id: i32, at: i64) -> Result<review::Model> {
     let txn = db.write.begin().await?;
     let current = get_for_moderation(&txn, actor, id).await?;
@@ -315,20 +371,36 @@ pub async fn reject(
 /// What a complaint did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReportOutcome {
-    /// The review went back to the moderation queue.
-    Queued,
+    /// Recorded: the review stays published and waits in the moderation queue with `open` open complaints.
+    Recorded { open: u32 },
+    /// This complaint reached the threshold: the review is hidden until a moderator decides.
+    Hidden,
     /// This device had already complained about this review: nothing changed.
     AlreadyReported,
 }
 
-/// «Пожаловаться»: a complaint about a published review sends it back to the moderation queue (hidden until
-/// a moderator decides again). One complaint per device and review.
-pub async fn report(db: &Db, id: i32, reason: &str, device_hash: &str, at: i64) -> Result<ReportOutcome> {
+/// «Пожаловаться» on a published review, for breaking rule `reason`; one complaint per device and review.
+/// The review stays public and enters the moderators' queue; when its open complaints reach `hide_at`
+/// (at least 1) it goes back to waiting, hidden until a moderator decides.
+///
+/// The counter is raised before the complaint is inserted: raising it takes the review's row lock, which
+/// orders concurrent complaints about the review (and [`dismiss_reports`]), so the newest `reports`
+/// complaints are exactly the open ones. A repeated complaint from the same device rolls it all back.
+pub async fn report(db: &Db, id: i32, reason: &str, device_hash: &str, hide_at: u32, at: i64) -> Result<ReportOutcome> {
     if !REASONS.contains(&reason) {
         return Err(StoreError::Invalid("reason: choose a rule".into()));
     }
     let txn = db.write.begin().await?;
-    let current = public_get(&txn, id).await?;
+    let raised = review::Entity::update_many()
+        .col_expr(review::Column::Reports, sea_orm::sea_query::ExprTrait::add(Expr::col(review::Column::Reports), 1))
+        .col_expr(review::Column::UpdatedAt, Expr::value(at))
+        .filter(review::Column::Id.eq(id))
+        .filter(review::Column::Status.eq(PUBLISHED))
+        .exec(&txn)
+        .await?;
+    if raised.rows_affected == 0 {
+        return Err(StoreError::NotFound);
+    }
     let inserted = review_report::Entity::insert(review_report::ActiveModel {
         id: Default::default(),
         review_id: Set(id),
@@ -344,39 +416,80 @@ pub async fn report(db: &Db, id: i32, reason: &str, device_hash: &str, at: i64) 
     .exec_without_returning(&txn)
     .await?;
     if inserted == 0 {
+        txn.rollback().await?;
         return Ok(ReportOutcome::AlreadyReported);
     }
-    review::Entity::update_many()
-        .col_expr(review::Column::Status, Expr::value(PENDING))
-        .col_expr(review::Column::Reports, sea_orm::sea_query::ExprTrait::add(Expr::col(review::Column::Reports), 1))
-        .col_expr(review::Column::UpdatedAt, Expr::value(at))
-        .filter(review::Column::Id.eq(id))
-        .exec(&txn)
-        .await?;
-    let after = serde_json::json!({ "status": PENDING, "reason": reason });
-    audit::record(
-        &txn,
-        &citizen(),
-        entry("review.report", &current, Some(serde_json::json!({ "status": PUBLISHED })), Some(after)),
-    )
-    .await?;
+    let current = public_get(&txn, id).await?;
+    let open = u32::try_from(current.reports).unwrap_or_default();
+    let hide = open >= hide_at.max(1);
+    if hide {
+        review::Entity::update_many()
+            .col_expr(review::Column::Status, Expr::value(PENDING))
+            .filter(review::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+    }
+    let before = serde_json::json!({ "status": PUBLISHED, "reports": open - 1 });
+    let status = if hide { PENDING } else { PUBLISHED };
+    let after = serde_json::json!({ "status": status, "reports": open, "reason": reason });
+    audit::record(&txn, &citizen(), entry("review.report", &current, Some(before), Some(after))).await?;
     txn.commit().await?;
-    Ok(ReportOutcome::Queued)
+    Ok(if hide { ReportOutcome::Hidden } else { ReportOutcome::Recorded { open } })
 }
 
-/// The reasons given in complaints about a review (for the moderator), most frequent first.
-pub async fn report_reasons<C: ConnectionTrait>(conn: &C, actor: &Actor, id: i32) -> Result<Vec<(String, u64)>> {
-    get_for_moderation(conn, actor, id).await?;
-    let rows = review_report::Entity::find().filter(review_report::Column::ReviewId.eq(id)).all(conn).await?;
-    let mut counts: Vec<(String, u64)> = Vec::new();
-    for r in rows {
-        match counts.iter_mut().find(|(reason, _)| *reason == r.reason) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((r.reason, 1)),
-        }
+/// The complaints about a review, for its moderator.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Complaints {
+    /// Reasons of the open complaints, most frequent first.
+    pub open: Vec<(String, u64)>,
+    /// Earlier complaints, settled by a moderator (kept for the record).
+    pub settled: u64,
+}
+
+/// The complaints about a review (moderators in scope only).
+pub async fn complaints<C: ConnectionTrait>(conn: &C, actor: &Actor, id: i32) -> Result<Complaints> {
+    let r = get_for_moderation(conn, actor, id).await?;
+    let rows = review_report::Entity::find()
+        .filter(review_report::Column::ReviewId.eq(id))
+        .order_by_desc(review_report::Column::Id)
+        .all(conn)
+        .await?;
+    let open = usize::try_from(r.reports).unwrap_or_default().min(rows.len());
+    Ok(Complaints {
+        open: count_reasons(rows[..open].iter().map(|r| r.reason.as_str())),
+        settled: (rows.len() - open) as u64,
+    })
+}
+
+/// «Оставить опубликованным»: a moderator keeps a published review with open complaints on the site; the
+/// counter goes back to zero (the review leaves the queue), the complaints stay on record.
+pub async fn dismiss_reports(db: &Db, actor: &Actor, id: i32, at: i64) -> Result<review::Model> {
+    let txn = db.write.begin().await?;
+    let current = get_for_moderation(&txn, actor, id).await?;
+    if current.status != PUBLISHED || current.reports == 0 {
+        return Err(StoreError::Conflict("status: only a published review with complaints can be kept".into()));
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Ok(counts)
+    let open = complaints(&txn, actor, id).await?.open;
+    // Only the complaints the moderator saw: one that arrived meanwhile leaves the counter alone.
+    let reset = review::Entity::update_many()
+        .col_expr(review::Column::Reports, Expr::value(0))
+        .col_expr(review::Column::UpdatedAt, Expr::value(at))
+        .filter(review::Column::Id.eq(id))
+        .filter(review::Column::Status.eq(PUBLISHED))
+        .filter(review::Column::Reports.eq(current.reports))
+        .exec(&txn)
+        .await?;
+    if reset.rows_affected == 0 {
+        return Err(StoreError::Conflict("reports: new complaints arrived, reload the page".into()));
+    }
+    let updated = review::Model { reports: 0, updated_at: at, ..current.clone() };
+    let reasons: serde_json::Map<String, serde_json::Value> =
+        open.into_iter().map(|(reason, n)| (reason, serde_json::json!(n))).collect();
+    let before = serde_json::json!({ "status": PUBLISHED, "reports": current.reports, "reasons": reasons });
+    let after = serde_json::json!({ "status": PUBLISHED, "reports": 0 });
+    audit::record(&txn, actor, entry("review.dismiss", &updated, Some(before), Some(after))).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// The organisation's public answer to a published review (its staff only); answering again replaces it.

@@ -2,13 +2,17 @@
 //! plus its recorded checklist. Reading a score never scans raw responses; [`recompute`] rebuilds the
 //! counters from them.
 
+use super::checklist_lists::{self, RegionalLists};
 use super::checklists;
 use crate::Db;
 use crate::error::{Result, StoreError};
 use nok_methodology::sample::Progress;
-use nok_methodology::{AnswerCounts, ChecklistCounts, Definition, QuestionId, ScoreInput, Scores, Sphere, YesNo};
+use nok_methodology::{
+    AnswerCounts, ChecklistCounts, ChecklistSection, Definition, QuestionId, ScoreInput, Scores, Sphere, YesNo,
+};
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use std::sync::Arc;
 
 pub use super::recompute::RecomputeReport;
 
@@ -97,6 +101,8 @@ pub struct LiveScores {
     /// The checklist counts that were scored; `None` when none is recorded (the checklist-based
     /// indicators then have no data and the definition's missing-data policy applies).
     pub checklist: Option<ChecklistCounts>,
+    /// The 1.1 sections scored against the region's own list instead of the methodology's.
+    pub regional_lists: Vec<ChecklistSection>,
 }
 
 impl LiveScores {
@@ -107,20 +113,52 @@ impl LiveScores {
     }
 }
 
+/// How an organisation is scored: the definition, the engine input, and the 1.1 sections whose
+/// counts come from the region's own list.
+pub(crate) struct Scoring {
+    pub definition: &'static Definition,
+    pub input: ScoreInput,
+    pub regional_lists: Vec<ChecklistSection>,
+}
+
 /// The definition and the engine input of an organisation of `sphere` in `period`: the recorded
-/// checklist's version and counts, or — with no checklist recorded — the version for the period's
-/// year and no checklist at all (never zero counts).
+/// checklist's version and counts against the lists in use (the region's own 1.1 lists from
+/// `regional` where made, N_stand / N_site being their lengths), or — with no checklist recorded —
+/// the version for the period's year and no checklist at all (never zero counts).
 pub(crate) fn scoring_input(
     recorded: Option<&checklists::Recorded>,
+    regional: Option<&Arc<RegionalLists>>,
     sphere: Sphere,
     period: i32,
     answers: AnswerCounts,
-) -> (&'static Definition, ScoreInput) {
-    let (def, checklist) = match recorded {
-        Some(r) => (r.definition, Some(r.counts(sphere))),
-        None => (checklists::definition_for_year(period), None),
-    };
-    (def, ScoreInput { sphere, checklist, answers })
+) -> Scoring {
+    match recorded {
+        Some(r) => {
+            let lists = r.lists(sphere, regional);
+            Scoring {
+                definition: r.definition,
+                input: ScoreInput { sphere, checklist: Some(lists.counts(&r.marks)), answers },
+                regional_lists: lists.regional.sections(),
+            }
+        }
+        None => Scoring {
+            definition: checklists::definition_for_year(period),
+            input: ScoreInput { sphere, checklist: None, answers },
+            regional_lists: Vec::new(),
+        },
+    }
+}
+
+/// The region of an organisation (for its regional lists).
+async fn region_of<C: ConnectionTrait>(conn: &C, organization_id: i32) -> Result<Option<String>> {
+    use crate::entities::organization;
+    use sea_orm::{EntityTrait, QuerySelect};
+    Ok(organization::Entity::find_by_id(organization_id)
+        .select_only()
+        .column(organization::Column::RegionCode)
+        .into_tuple()
+        .one(conn)
+        .await?)
 }
 
 /// Scores from the counters and the checklist recorded for the organisation and period (see
@@ -134,14 +172,23 @@ pub async fn live_scores<C: ConnectionTrait>(
     let c = counters(conn, organization_id, period).await?;
     let online_responses = online_responses(conn, organization_id, period).await?;
     let recorded = checklists::recorded(conn, period, Some(&[organization_id])).await?.remove(&organization_id);
-    let (def, input) = scoring_input(recorded.as_ref(), sphere, period, c.answers);
-    let scores = nok_methodology::score(def, &input, def.missing_data.default);
+    // Regional lists matter only for a recorded checklist; reading them costs two small queries.
+    let mut regional = None;
+    if recorded.is_some()
+        && let Some(region) = region_of(conn, organization_id).await?
+    {
+        regional = Some(checklist_lists::of_region(conn, &region, sphere, period).await?);
+    }
+    let s = scoring_input(recorded.as_ref(), regional.as_ref(), sphere, period, c.answers);
+    let def = s.definition;
+    let scores = nok_methodology::score(def, &s.input, def.missing_data.default);
     Ok(LiveScores {
         scores,
         responses: c.responses,
         online_responses,
-        checklist_recorded: input.checklist.is_some(),
-        checklist: input.checklist,
+        checklist_recorded: s.input.checklist.is_some(),
+        checklist: s.input.checklist,
+        regional_lists: s.regional_lists,
     })
 }
 

@@ -8,8 +8,8 @@ use super::checklists;
 use crate::entities::{publication, published_result};
 use crate::error::Result;
 use nok_methodology::{
-    AnswerCounts, ChecklistCounts, Definition, IndicatorExplanation, MissingDataPolicy, ScoreInput, ScoreValues,
-    Scores, Sphere,
+    AnswerCounts, ChecklistCounts, ChecklistSection, Definition, IndicatorExplanation, MissingDataPolicy, ScoreInput,
+    ScoreValues, Scores, Sphere,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
@@ -22,11 +22,23 @@ pub struct FrozenInput {
     /// `None`: no checklist was recorded.
     pub checklist: Option<ChecklistCounts>,
     pub answers: AnswerCounts,
+    /// The 1.1 sections counted against the region's own list (absent in older snapshots: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regional_lists: Vec<ChecklistSection>,
 }
 
 /// The `inputs` column of a snapshot row.
-pub(crate) fn inputs_json(input: &ScoreInput, policy: MissingDataPolicy) -> String {
-    let frozen = FrozenInput { policy, checklist: input.checklist, answers: input.answers };
+pub(crate) fn inputs_json(
+    input: &ScoreInput,
+    policy: MissingDataPolicy,
+    regional_lists: &[ChecklistSection],
+) -> String {
+    let frozen = FrozenInput {
+        policy,
+        checklist: input.checklist,
+        answers: input.answers,
+        regional_lists: regional_lists.to_vec(),
+    };
     serde_json::to_string(&frozen).unwrap_or_default()
 }
 
@@ -175,7 +187,8 @@ pub async fn for_organization<C: ConnectionTrait>(
 }
 
 /// Puts the published values of `period` in place of the live ones wherever a result was published
-/// (what the public sees); the others stay live. Sets `published_at`.
+/// (what the public sees), with the municipality the organisation had then (municipal aggregates of a
+/// published period keep their grouping); the others stay live. Sets `published_at`.
 pub async fn overlay<C: ConnectionTrait>(conn: &C, period: i32, results: &mut [OrgResult]) -> Result<()> {
     let ids: Vec<i32> = results.iter().map(|r| r.organization_id).collect();
     let published = latest(conn, period, &ids).await?;
@@ -187,7 +200,10 @@ pub async fn overlay<C: ConnectionTrait>(conn: &C, period: i32, results: &mut [O
         r.values = values;
         r.responses = u64::try_from(p.row.responses).unwrap_or(0);
         r.online_responses = u64::try_from(p.row.online_responses).unwrap_or(0);
-        if let Some(input) = p.input() {
+        r.municipality = p.row.municipality.clone();
+        let input = p.input();
+        r.regional_lists = input.as_ref().map(|i| i.regional_lists.clone()).unwrap_or_default();
+        if let Some(input) = input {
             r.checklist_recorded = input.checklist.is_some();
         }
         r.published_at = Some(p.published_at);

@@ -4,9 +4,10 @@
 
 use crate::Db;
 use crate::entities::response;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryTrait, TransactionTrait};
+use std::collections::HashSet;
 
 pub const STATUS_ACCEPTED: &str = "accepted";
 pub const STATUS_FLAGGED: &str = "flagged";
@@ -96,14 +97,35 @@ pub async fn insert(db: &Db, r: &NewResponse) -> Result<Outcome> {
     Ok(outcome)
 }
 
-/// Inserts a batch in one transaction (group commit); outcomes in input order. The counters of the
-/// whole batch are updated at its end with one statement per counter table.
+/// Inserts the rows whose id is new, without touching the counters: one multi-row
+/// `INSERT … ON CONFLICT DO NOTHING RETURNING id` per chunk (of the fixed sizes of `chunking`, so the
+/// statements stay prepared). Returns the ids inserted.
+pub async fn insert_rows<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) -> Result<HashSet<String>> {
+    let mut inserted: HashSet<String> = HashSet::with_capacity(batch.len());
+    for chunk in super::chunking::fixed_chunks(batch) {
+        let stmt = response::Entity::insert_many(chunk.iter().map(to_active))
+            .on_conflict(OnConflict::column(response::Column::Id).do_nothing().to_owned())
+            .into_query()
+            .returning_col(response::Column::Id)
+            .to_owned();
+        for row in conn.query_all(&stmt).await? {
+            inserted.insert(row.try_get::<String>("", "id").map_err(StoreError::Db)?);
+        }
+    }
+    Ok(inserted)
+}
+
+/// Inserts a batch in one transaction (group commit); outcomes in input order. An id repeated within
+/// the batch counts as created once, at its first occurrence. The counters of the whole batch are
+/// updated at its end with one statement per counter table.
 pub async fn insert_batch(db: &Db, batch: &[NewResponse]) -> Result<Vec<Outcome>> {
     let txn = db.write.begin().await?;
+    let mut inserted = insert_rows(&txn, batch).await?;
     let mut out = Vec::with_capacity(batch.len());
     let mut counters = super::counters::Pending::default();
     for r in batch {
-        let outcome = insert_row(&txn, r).await?;
+        // `remove`: a second occurrence of the same id in this batch is a repeat.
+        let outcome = if inserted.remove(&r.id.to_string()) { Outcome::Created } else { Outcome::Duplicate };
         if outcome == Outcome::Created && r.flag_reason.is_none() {
             counters.add(r.organization_id, r.period, &r.channel, r.asked, r.yes, 1);
         }

@@ -51,7 +51,7 @@ fn message_id(code: &str) -> String {
 }
 
 /// The codes, for the catalogue test and the API documentation.
-pub const CODES: [&str; 19] = [
+pub const CODES: [&str; 20] = [
     "required",
     "invalid_uuid",
     "unknown_organization",
@@ -71,6 +71,7 @@ pub const CODES: [&str; 19] = [
     "invalid_value",
     "rate_limited",
     "unavailable",
+    "no_published_plan",
 ];
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 //! * rate limits refuse (429) and store nothing; device repeats and bursts are stored *flagged* and stay
 //!   out of the scores until an authority accepts them; the receipt never says whether a response was
 //!   flagged, so it is the same for every retry;
-//! * client addresses are only kept as a keyed hash whose salt changes every UTC day; device cookies only
-//!   as a keyed hash.
+//! * client addresses are only kept as an HMAC under a random salt of the UTC day, deleted when the day
+//!   ends (`security::ip_salt`); device cookies only as a keyed hash.
 
 pub mod channel;
 pub mod errors;
@@ -25,7 +25,8 @@ pub use validate::{Form, Submission, Valid};
 
 use crate::security::cookies;
 use crate::security::device::DeviceId;
-use crate::security::hashing::{hmac_hex, ip_hash};
+use crate::security::hashing::hmac_hex;
+use crate::security::ip_salt::IpSalt;
 use axum::http::HeaderMap;
 use limits::Limits;
 use nok_methodology::Definition;
@@ -116,7 +117,7 @@ impl IntakeConfig {
 /// Where a submission came from, hashed.
 #[derive(Clone, Debug)]
 pub struct Source {
-    /// Keyed hash of the client address (salt rotates daily).
+    /// Keyed hash of the client address under the day's salt (see `security::ip_salt`).
     pub ip_hash: String,
     /// Keyed hash of the device cookie, when the client sent one (API clients usually do not).
     pub device_hash: Option<String>,
@@ -124,12 +125,18 @@ pub struct Source {
 
 impl Source {
     /// The source of a request: its address and, if the request carried the device cookie, the device.
-    pub fn of_request(secret: &[u8], ip: &str, device: Option<&DeviceId>, headers: &HeaderMap) -> Source {
+    pub fn of_request(
+        secret: &[u8],
+        salt: &IpSalt,
+        ip: &str,
+        device: Option<&DeviceId>,
+        headers: &HeaderMap,
+    ) -> Source {
         let sent = cookies::get(headers, cookies::DEVICE);
         let device_hash = device
             .filter(|d| sent.as_deref() == Some(d.0.as_str()))
             .map(|d| hmac_hex(secret, &[b"device", d.0.as_bytes()])[..32].to_string());
-        Source { ip_hash: ip_hash(secret, ip), device_hash }
+        Source { ip_hash: salt.hash(ip), device_hash }
     }
 }
 

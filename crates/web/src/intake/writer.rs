@@ -52,8 +52,8 @@ pub enum WriteError {
     Store(String),
 }
 
-/// Called after each commit with the organisations whose counters changed.
-pub type OnCommit = Arc<dyn Fn(&[i32]) + Send + Sync>;
+/// Called after each commit with the public ids of the organisations whose counters changed.
+pub type OnCommit = Arc<dyn Fn(&[String]) + Send + Sync>;
 
 struct Job {
     response: NewResponse,
@@ -68,10 +68,20 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer task (needs a Tokio runtime). It ends when every `Writer` handle is dropped.
+    /// Starts the writer (needs a Tokio runtime). It ends when every `Writer` handle is dropped.
+    ///
+    /// The writer runs on its own thread, driving its future with the runtime's I/O and timers
+    /// (`Handle::block_on`): every batch takes a dozen database round trips, and as a task among
+    /// hundreds of busy request tasks it would wait in the run queue after each one, so its batches
+    /// would take many times longer under load.
     pub fn start(db: Db, rules: Rules, batch_max: usize, queue: usize, on_commit: OnCommit) -> Writer {
         let (tx, rx) = mpsc::channel(queue.max(1));
-        tokio::spawn(run(db, rules, batch_max.max(1), rx, on_commit));
+        let runtime = tokio::runtime::Handle::current();
+        let writer = run(db, rules, batch_max.max(1), rx, on_commit);
+        std::thread::Builder::new()
+            .name("nok-intake-writer".into())
+            .spawn(move || runtime.block_on(writer))
+            .expect("the intake writer thread starts");
         Writer { tx }
     }
 
@@ -94,11 +104,16 @@ async fn run(db: Db, rules: Rules, batch_max: usize, mut rx: mpsc::Receiver<Job>
 async fn commit(db: &Db, rules: &Rules, jobs: Vec<Job>, on_commit: &OnCommit) {
     let (mut responses, waiting): (Vec<NewResponse>, Vec<(String, oneshot::Sender<_>)>) =
         jobs.into_iter().map(|j| (j.response, (j.public_id, j.reply))).unzip();
+    let started = std::time::Instant::now();
     if let Err(e) = screen(db, rules, &mut responses).await {
         tracing::error!(error = %e, "screening a batch failed");
         return fail_all(waiting, &e.to_string());
     }
-    let outcomes = match survey::insert_batch(db, &responses).await {
+    metrics::histogram!("nok_intake_screen_seconds").record(started.elapsed().as_secs_f64());
+    let started = std::time::Instant::now();
+    let stored = survey::insert_batch(db, &responses).await;
+    metrics::histogram!("nok_intake_commit_seconds").record(started.elapsed().as_secs_f64());
+    let outcomes = match stored {
         Ok(o) => o.into_iter().map(Ok).collect(),
         Err(e) => {
             // One bad response must not fail its neighbours: retry each on its own.
@@ -128,7 +143,7 @@ async fn commit(db: &Db, rules: &Rules, jobs: Vec<Job>, on_commit: &OnCommit) {
         let result = match outcome {
             Ok(Outcome::Created) => {
                 if r.flag_reason.is_none() {
-                    changed.push(r.organization_id);
+                    changed.push(public_id.clone());
                 }
                 metrics::counter!("nok_intake_stored_total", "flagged" => r.flag_reason.is_some().to_string())
                     .increment(1);

@@ -36,6 +36,13 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         }
     }
 
+    /// Drops one entry.
+    pub fn remove(&self, key: &K) {
+        if let Ok(mut map) = self.entries.write() {
+            map.remove(key);
+        }
+    }
+
     /// Drops the entries whose value matches.
     pub fn remove_where(&self, mut pred: impl FnMut(&V) -> bool) {
         if let Ok(mut map) = self.entries.write() {

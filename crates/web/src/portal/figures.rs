@@ -136,7 +136,13 @@ impl OrgFigures {
         OrgFigures { org, period, min_responses, result, history, channels, peer, rank }
     }
 
-    /// Counted responses in the period.
+    /// Responses counted so far in the period, live (the sample section shows them also after a
+    /// publication froze the score).
+    pub fn live_responses(&self) -> u64 {
+        self.channels.iter().map(|(_, n)| *n).sum()
+    }
+
+    /// Responses behind the score shown (the frozen count once the period's results are published).
     pub fn responses(&self) -> u64 {
         self.result.as_ref().map_or(0, |r| r.responses)
     }

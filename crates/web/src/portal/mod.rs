@@ -10,6 +10,8 @@ mod cache;
 pub mod export;
 pub mod figures;
 pub mod municipalities;
+pub mod pages;
+pub mod plan;
 pub mod view;
 
 pub use figures::{OrgFigures, Ranking};
@@ -50,6 +52,7 @@ struct Inner {
     orgs: TtlCache<String, Arc<OrgFigures>>,
     regions: TtlCache<(String, i32), Arc<Ranking>>,
     country: TtlCache<i32, Arc<Ranking>>,
+    pages: pages::PageCache,
 }
 
 impl Portal {
@@ -62,6 +65,7 @@ impl Portal {
                 orgs: TtlCache::new(ORG_TTL, 50_000),
                 regions: TtlCache::new(REGION_TTL, 200),
                 country: TtlCache::new(COUNTRY_TTL, 4),
+                pages: pages::PageCache::default(),
             }),
         }
     }
@@ -70,9 +74,28 @@ impl Portal {
         self.inner.min_responses
     }
 
-    /// Drops the cached figures of these organisations (their counters changed).
+    /// Drops the cached figures and pages of these organisations (their counters changed).
     pub fn invalidate(&self, organization_ids: &[i32]) {
         self.inner.orgs.remove_where(|f| organization_ids.binary_search(&f.org.id).is_ok());
+        self.inner.pages.clear();
+    }
+
+    /// Drops the cached figures and pages of these organisations, by public id (after a commit).
+    pub fn invalidate_public(&self, public_ids: &[String]) {
+        for id in public_ids {
+            self.inner.orgs.remove(id);
+        }
+        self.inner.pages.remove(public_ids);
+    }
+
+    /// The rendered anonymous organisation pages.
+    pub fn pages(&self) -> &pages::PageCache {
+        &self.inner.pages
+    }
+
+    /// Drops every rendered page (something shown on them may have changed).
+    pub fn drop_pages(&self) {
+        self.inner.pages.clear();
     }
 
     /// Drops every cached figure (results were published).
@@ -80,6 +103,7 @@ impl Portal {
         self.inner.orgs.remove_where(|_| true);
         self.inner.regions.remove_where(|_| true);
         self.inner.country.remove_where(|_| true);
+        self.inner.pages.clear();
     }
 
     /// What the public sees of `filter` in `period`: published values where published, live otherwise.
@@ -139,7 +163,32 @@ pub fn start_services(db: &Db, config: &crate::config::WebConfig) -> (crate::int
     let intake = crate::intake::Intake::start(
         db.clone(),
         &config.intake,
-        Arc::new(move |ids: &[i32]| on_commit.invalidate(ids)),
+        Arc::new(move |ids: &[String]| on_commit.invalidate_public(ids)),
     );
     (intake, portal)
+}
+
+/// Whether a request stores survey responses (those drop exactly their organisation's cached pages
+/// after the commit, through the intake writer).
+fn is_survey_intake(path: &str) -> bool {
+    path == "/api/v1/responses" || (path.starts_with("/o/") && path.ends_with("/anketa"))
+}
+
+/// Middleware: after any successful change other than a survey response (a review published or
+/// answered, a vote, a registry edit, a publication…) the rendered organisation pages are dropped, so
+/// the change is on the next page view. Changes are rare next to page views; dropping all pages keeps
+/// every present and future form correct without each handler knowing which pages show its data.
+pub async fn invalidate_on_change(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::Method;
+    let changes =
+        !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) && !is_survey_intake(req.uri().path());
+    let res = next.run(req).await;
+    if changes && (res.status().is_success() || res.status().is_redirection()) {
+        state.portal.drop_pages();
+    }
+    res
 }

@@ -4,7 +4,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::render::page;
 use crate::security::client::ClientIp;
-use crate::security::{cookies, hashing};
+use crate::security::cookies;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -63,7 +63,7 @@ async fn login(
     Form(f): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(f.next.as_deref());
-    let ip_hash = hashing::ip_hash(&state.secret, &ip);
+    let ip_hash = state.ip_salt.hash(&ip);
     let keys = [format!("login:{}", f.login.trim().to_lowercase()), format!("ip:{ip_hash}")];
     let fail = |ctx: Ctx, message: String| {
         let mut res = page(&LoginPage { ctx, next: next.clone(), login: f.login.clone(), error: Some(message) });

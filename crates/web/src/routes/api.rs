@@ -117,7 +117,7 @@ async fn create_response(
         Ok(v) => submission_from_json(&v),
         Err(_) => return errors_body(StatusCode::UNPROCESSABLE_ENTITY, &[FieldError::new("body", "not_json")]),
     };
-    let source = Source::of_request(&state.secret, &ip, Some(&device), &headers);
+    let source = Source::of_request(&state.secret, &state.ip_salt, &ip, Some(&device), &headers);
     match state.intake.submit(&state.db, sub, &source, Form::Api).await {
         Ok(stored) => {
             let status = if stored.created { StatusCode::CREATED } else { StatusCode::OK };

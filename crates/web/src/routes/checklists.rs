@@ -2,8 +2,16 @@
 //! per section and a checkbox per item (for remote channels: shown on the website / tried and
 //! working), a comment and an evidence note per item, the waiting time where the sphere measures it;
 //! the resulting shortcomings for the improvement plan; the change history; XLSX export and import.
-//! Who may see or record what is decided by the store.
+//! Who may see or record what is decided by the store. Sections using a region's own 1.1 list say so.
+//!
+//! | module | owns |
+//! |---|---|
+//! | `xlsx` | the checklist as a workbook and back |
+//! | `lists` | `/cabinet/checklist-lists`: the authority's regional 1.1 lists |
+//! | `evidence` | `/cabinet/checklists/{org}/{year}/evidence`: files attached to items |
 
+mod evidence;
+mod lists;
 mod xlsx;
 
 use crate::ctx::Ctx;
@@ -20,17 +28,20 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use nok_methodology::ChecklistSection;
 use nok_store::StoreError;
+use nok_store::repo::checklist_evidence::{self, EvidenceFile};
 use nok_store::repo::checklists::{self, Checklist, ChecklistInput, ItemInput};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-pub use xlsx::section_title_id;
+pub use xlsx::{section_title, section_title_id};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cabinet/checklists/{org_id}/{year}", get(show).post(save))
         .route("/cabinet/checklists/{org_id}/{year}/export.xlsx", get(export))
         .route("/cabinet/checklists/{org_id}/{year}/import", post(import))
+        .merge(lists::routes())
+        .merge(evidence::routes())
 }
 
 /// The checklist page of an organisation for a year.
@@ -47,10 +58,14 @@ struct ItemView {
     tried: bool,
     comment: String,
     evidence: String,
+    /// Attached files: `(download link, name)`.
+    files: Vec<(String, String)>,
 }
 
 struct SectionView {
     title: String,
+    /// The items are the region's own list.
+    regional: bool,
     indicator: String,
     remote: bool,
     counted: usize,
@@ -87,11 +102,12 @@ struct FormPage {
     error: Option<String>,
 }
 
-fn sections(c: &Checklist) -> Vec<SectionView> {
+fn sections(c: &Checklist, files: &[EvidenceFile]) -> Vec<SectionView> {
     c.sections
         .iter()
         .map(|s| SectionView {
-            title: nok_i18n::t(&section_title_id(s.section)),
+            title: section_title(s),
+            regional: s.regional,
             indicator: s.indicator.clone().unwrap_or_default(),
             remote: s.section == ChecklistSection::Remote,
             counted: s.items.iter().filter(|i| i.counts(s.section)).count(),
@@ -106,6 +122,11 @@ fn sections(c: &Checklist) -> Vec<SectionView> {
                     tried: i.tried,
                     comment: i.comment.clone(),
                     evidence: i.evidence.clone(),
+                    files: files
+                        .iter()
+                        .filter(|f| f.item_id == i.item.id)
+                        .map(|f| (evidence::file_href(c.organization.id, c.year, f.id), f.file_name.clone()))
+                        .collect(),
                 })
                 .collect(),
         })
@@ -131,6 +152,7 @@ fn decimal(v: Option<f64>) -> String {
 async fn form_page(state: &AppState, ctx: Ctx, c: Checklist, notice: Option<String>) -> AppResult<FormPage> {
     let actor = ctx.require_user()?.clone();
     let history = checklists::history(&state.db.read, &actor, c.organization.id, c.year).await?;
+    let files = checklist_evidence::list(&state.db.read, &actor, c.organization.id, c.year).await?;
     let shortcomings = if c.recorded.is_some() {
         c.shortcomings()
             .into_iter()
@@ -168,7 +190,7 @@ async fn form_page(state: &AppState, ctx: Ctx, c: Checklist, notice: Option<Stri
             })
             .unwrap_or_default(),
         may_edit: c.may_edit,
-        sections: sections(&c),
+        sections: sections(&c, &files),
         takes_waiting: c.takes_waiting_time(),
         waiting_days: decimal(c.waiting_days),
         waiting_points: decimal(c.waiting_points),

@@ -19,7 +19,7 @@ use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::security::client::ClientIp;
 use crate::security::device::DeviceId;
-use crate::security::hashing::{hmac_hex, ip_hash};
+use crate::security::hashing::hmac_hex;
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
@@ -73,7 +73,7 @@ impl FromRequestParts<AppState> for Origin {
         let Ok(ip) = ClientIp::from_request_parts(parts, state).await;
         Ok(Origin {
             device_hash: hmac_hex(&state.secret, &[b"device", device.as_bytes()])[..32].to_string(),
-            ip_hash: ip_hash(&state.secret, &ip.0),
+            ip_hash: state.ip_salt.hash(&ip.0),
         })
     }
 }

@@ -7,6 +7,7 @@ pub mod checklists;
 pub mod feedback;
 pub mod flagged;
 pub mod ops;
+pub mod plans;
 pub mod public;
 pub mod qr;
 pub mod registry;

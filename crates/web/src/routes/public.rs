@@ -1,8 +1,8 @@
 //! The public portal pages: the home page (search by name, ИНН, region and sphere; top lists; regions),
 //! the organisation page (`/o/{public_id}`: total and K1–K5 with bars beside the region-and-sphere mean,
-//! responses, history by year, the small-numbers rule, the way to rate, and the feedback sections), and the
-//! region page (`/r/{code}`: ranking table with a chart of sphere means, the mean total of each
-//! municipality, CSV and XLSX export of both).
+//! responses, history by year, the small-numbers rule, the way to rate, the published improvement plan and
+//! the feedback sections), and the region page (`/r/{code}`: ranking table with a chart of sphere means,
+//! the mean total of each municipality, CSV and XLSX export of both).
 
 use crate::ctx::Ctx;
 use crate::error::{AppError, AppResult};
@@ -10,13 +10,13 @@ use crate::intake::Channel;
 use crate::portal::municipalities::{self, MunicipalityRow};
 use crate::portal::view::{self, Bar, MeanBar, RankRow};
 use crate::portal::{OrgFigures, Ranking, current_period, public_actor};
-use crate::render::page;
+use crate::render::{page, render};
 use crate::state::AppState;
 use crate::views::{self, OrgRow, Pager};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use nok_methodology::Sphere;
 use nok_store::repo::aggregates::Level;
@@ -163,8 +163,13 @@ struct OrgPage {
     address: String,
     website: Option<String>,
     period: i32,
+    /// Responses counted so far (live).
     responses: u64,
+    /// Responses behind the score shown (frozen once published), and as «N ответов».
+    score_responses: u64,
     responses_text: String,
+    /// «N ответов» counted so far (live).
+    live_responses_text: String,
     min_responses: u64,
     total: Option<Bar>,
     criteria: Vec<Bar>,
@@ -176,6 +181,8 @@ struct OrgPage {
     channels: Vec<(String, String)>,
     history: Vec<YearRow>,
     feedback: String,
+    /// The published improvement plan of the latest year, if any.
+    plan: Option<crate::portal::plan::PlanView>,
 }
 
 fn org_page(ctx: Ctx, f: &OrgFigures, region_name: String, feedback: String) -> OrgPage {
@@ -195,8 +202,10 @@ fn org_page(ctx: Ctx, f: &OrgFigures, region_name: String, feedback: String) -> 
         address: f.org.address.clone(),
         website: f.org.website.clone(),
         period: f.period,
-        responses: f.responses(),
+        responses: f.live_responses(),
+        score_responses: f.responses(),
         responses_text: nok_i18n::t!("portal-responses", n = f.responses()),
+        live_responses_text: nok_i18n::t!("portal-responses", n = f.live_responses()),
         min_responses: f.min_responses,
         peer_count: f.peer.as_ref().map(|p| view::count(p.assessed)),
         rank: f.rank.map(|(n, of)| nok_i18n::t!("portal-rank", rank = n, of = of as u64)),
@@ -224,18 +233,40 @@ fn org_page(ctx: Ctx, f: &OrgFigures, region_name: String, feedback: String) -> 
         total,
         criteria,
         feedback,
+        plan: None,
         ctx,
     }
 }
 
+/// The organisation page. Anonymous visitors get the cached render (see `portal::pages`) with their own
+/// CSRF token filled in; signed-in users get a fresh one.
 async fn organization(State(state): State<AppState>, ctx: Ctx, Path(public_id): Path<String>) -> AppResult<Response> {
     if !crate::intake::orgs::plausible_public_id(&public_id) {
         return Err(AppError::NotFound);
     }
-    let figures = state.portal.organization(&state.db, &public_id).await?;
+    let cacheable = !ctx.signed_in() && ctx.path == format!("/o/{public_id}");
+    if !cacheable {
+        return Ok(Html(render_organization(&state, ctx, &public_id).await?).into_response());
+    }
+    let pages = state.portal.pages();
+    let key = (public_id, ctx.low_vision);
+    let rendered = match pages.get(&key) {
+        Some(hit) => hit,
+        None => {
+            let anonymous = Ctx { csrf: pages.slot().to_string(), ..ctx.clone() };
+            let html = render_organization(&state, anonymous, &key.0).await?;
+            pages.put(key, &html)
+        }
+    };
+    Ok(Html(rendered.with_token(&ctx.csrf)).into_response())
+}
+
+async fn render_organization(state: &AppState, ctx: Ctx, public_id: &str) -> AppResult<String> {
+    let figures = state.portal.organization(&state.db, public_id).await?;
     let region_name = region_name(&figures.org.region_code);
-    let feedback = crate::routes::feedback::org_page_sections(&state, &ctx, &figures.org).await?;
-    Ok(page(&org_page(ctx, &figures, region_name, feedback)))
+    let feedback = crate::routes::feedback::org_page_sections(state, &ctx, &figures.org).await?;
+    let plan = crate::portal::plan::section(&state.db, figures.org.id).await?;
+    render(&OrgPage { plan, ..org_page(ctx, &figures, region_name, feedback) })
 }
 
 #[derive(Deserialize, Default)]

@@ -20,7 +20,7 @@ mod archive;
 mod coverage;
 mod downloads;
 mod hub;
-mod listing;
+pub(crate) mod listing;
 mod logos;
 pub mod materials;
 mod placements;

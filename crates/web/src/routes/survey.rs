@@ -273,7 +273,7 @@ async fn submit(
     let org = organization(&state, &public_id).await?;
     let (sub, values, channel) = submission(&org.public_id, &pairs);
     let id = sub.id.clone().unwrap_or_default();
-    let source = Source::of_request(&state.secret, &ip, Some(&device), &headers);
+    let source = Source::of_request(&state.secret, &state.ip_salt, &ip, Some(&device), &headers);
     match state.intake.submit(&state.db, sub, &source, Form::Questionnaire).await {
         Ok(_) => Ok(Redirect::to(&format!("/o/{}/anketa/spasibo", org.public_id)).into_response()),
         Err(IntakeError::Invalid(mut errors)) => {

@@ -5,4 +5,5 @@ pub mod cookies;
 pub mod csrf;
 pub mod device;
 pub mod hashing;
+pub mod ip_salt;
 pub mod proxies;

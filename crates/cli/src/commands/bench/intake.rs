@@ -142,6 +142,9 @@ struct IntakeRun {
     intake: Measured,
     /// Mean responses per group commit (from the server's metrics; all runs in this process).
     batch: Option<f64>,
+    /// Mean seconds per batch of the anti-fraud screening and of the insert transaction.
+    screen: Option<f64>,
+    commit: Option<f64>,
     page: Option<Measured>,
     stored: u64,
     counted: i64,
@@ -169,7 +172,10 @@ async fn intake(db: &Db, orgs: &[organization::Model], args: &Args, with_page: b
     });
     let duration = Duration::from_secs(args.seconds);
     let measured = http_load::run(addr, args.clients, WARMUP, duration, &[201], make).await;
-    let batch = mean_batch(&http_load::fetch(addr, "/metrics").await.unwrap_or_default());
+    let metrics = http_load::fetch(addr, "/metrics").await.unwrap_or_default();
+    let batch = histogram_mean(&metrics, "nok_intake_batch_size");
+    let screen = histogram_mean(&metrics, "nok_intake_screen_seconds");
+    let commit = histogram_mean(&metrics, "nok_intake_commit_seconds");
     let page = if with_page {
         let t = targets.clone();
         let make: http_load::MakeRequest = Arc::new(move |client, n| {
@@ -182,15 +188,16 @@ async fn intake(db: &Db, orgs: &[organization::Model], args: &Args, with_page: b
     // Every acknowledged response stored once and counted once (no response was flagged or refused).
     let stored = nok_store::entities::response::Entity::find().count(&db.read).await?;
     let counted = counters_total(db).await?;
-    Ok(IntakeRun { intake: measured, page, stored, counted, batch })
+    Ok(IntakeRun { intake: measured, page, stored, counted, batch, screen, commit })
 }
 
-/// Mean of the `nok_intake_batch_size` histogram in a Prometheus text exposition.
-fn mean_batch(metrics: &str) -> Option<f64> {
-    let value = |name: &str| {
-        metrics.lines().find_map(|l| l.strip_prefix(name).and_then(|rest| rest.trim().parse::<f64>().ok()))
+/// Mean of a histogram (or summary) in a Prometheus text exposition.
+fn histogram_mean(metrics: &str, name: &str) -> Option<f64> {
+    let value = |suffix: &str| {
+        let prefix = format!("{name}_{suffix} ");
+        metrics.lines().find_map(|l| l.strip_prefix(&prefix).and_then(|rest| rest.trim().parse::<f64>().ok()))
     };
-    Some(value("nok_intake_batch_size_sum ")? / value("nok_intake_batch_size_count ")?.max(1.0))
+    Some(value("sum")? / value("count")?.max(1.0))
 }
 
 async fn counters_total(db: &Db) -> Result<i64, StoreError> {
@@ -230,8 +237,12 @@ async fn backend(
         ratio(rps, hello_rps),
         ratio(rps, insert_rps)
     );
-    if let Some(batch) = run.batch {
-        println!("[{label}]   mean group commit: {batch:.1} responses per transaction");
+    if let (Some(batch), Some(screen), Some(commit)) = (run.batch, run.screen, run.commit) {
+        println!(
+            "[{label}]   mean group commit: {batch:.1} responses per transaction; per batch {:.2} ms screening, {:.2} ms insert and commit",
+            screen * 1e3,
+            commit * 1e3
+        );
     }
     if let Some(page) = &run.page {
         println!("[{label}] GET /o/{{id}} (organisation page): {}", page.line("req"));

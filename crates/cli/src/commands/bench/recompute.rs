@@ -425,9 +425,7 @@ async fn insert_cost(db: &Db, orgs: &[(i32, Sphere)], samples: usize) -> anyhow:
                 counted.push(start.elapsed() / 100);
             } else {
                 let txn = db.write.begin().await?;
-                for r in &a {
-                    bare_insert(&txn, r).await?;
-                }
+                survey::insert_rows(&txn, &a).await?;
                 txn.commit().await?;
                 bare.push(start.elapsed() / 100);
             }

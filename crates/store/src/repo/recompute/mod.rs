@@ -1,10 +1,12 @@
 //! Rebuilding the live counters (`survey_counter`, `channel_counter`) from the accepted raw responses.
 //!
-//! One streaming scan of the compact columns (organisation, period, channel, the two answer masks,
-//! whether accepted) folds every response into a per-(organisation, period) accumulator with a
-//! byte-table tight loop — no JSON, no per-row allocation — and the counters are then replaced in the
-//! same transaction. The scan is backend-specific ([`sqlite`]: the SQLite C API on read connections,
-//! in parallel over rowid ranges; [`postgres`]: one sqlx stream). While it runs no response can be
+//! Responses are stored compactly (two 15-bit masks: asked, answered «Да»), so a recompute is a scan that
+//! adds bits, never a parse. On SQLite one streaming scan of the compact columns (organisation, period,
+//! channel, the two masks, whether accepted) folds every response into a per-(organisation, period)
+//! accumulator with a byte-table tight loop — the SQLite C API on read connections, in parallel over
+//! rowid ranges ([`sqlite`]); on PostgreSQL the server does the same fold with bit operations in one
+//! `GROUP BY`, so no response row crosses the connection ([`postgres`]). The counters are replaced in
+//! the same transaction. While it runs no response can be
 //! inserted: on SQLite the transaction holds the write lock from its first statement (readers see
 //! exactly the committed responses), on PostgreSQL `response` is locked in SHARE mode, so the rebuilt
 //! counters are exactly those of the responses stored at commit.
@@ -213,8 +215,12 @@ impl Accumulator {
 pub async fn run(db: &Db, period: Option<i32>) -> Result<RecomputeReport> {
     let txn = db.write.begin().await?;
     lock_and_clear(&txn, period).await?;
-    let acc = if db.is_sqlite() { sqlite::scan(db, period).await? } else { postgres::scan(db, period).await? };
-    let report = write(&txn, &acc).await?;
+    let report = if db.is_sqlite() {
+        let acc = sqlite::scan(db, period).await?;
+        write(&txn, &acc).await?
+    } else {
+        postgres::rebuild(&txn, period).await?
+    };
     txn.commit().await?;
     Ok(report)
 }
@@ -243,9 +249,6 @@ async fn lock_and_clear(txn: &DatabaseTransaction, period: Option<i32>) -> Resul
     Ok(())
 }
 
-/// Rows per multi-row INSERT (33 values each stays under SQLite's 32 766 parameters).
-const CHUNK: usize = 900;
-
 /// Inserts the rebuilt counters.
 async fn write(txn: &DatabaseTransaction, acc: &Accumulator) -> Result<RecomputeReport> {
     let mut columns = vec![Alias::new("organization_id"), Alias::new("period"), Alias::new("responses")];
@@ -253,7 +256,7 @@ async fn write(txn: &DatabaseTransaction, acc: &Accumulator) -> Result<Recompute
         columns.push(Alias::new(format!("q{q}_yes")));
         columns.push(Alias::new(format!("q{q}_no")));
     }
-    for chunk in acc.groups.chunks(CHUNK) {
+    for chunk in super::chunking::fixed_chunks(&acc.groups) {
         let mut insert = Query::insert();
         insert.into_table(Alias::new("survey_counter")).columns(columns.clone());
         for g in chunk {
@@ -274,7 +277,7 @@ async fn write(txn: &DatabaseTransaction, acc: &Accumulator) -> Result<Recompute
             g.channels.iter().enumerate().filter(|(_, n)| **n > 0).map(move |(c, n)| (g, acc.channels[c].as_str(), *n))
         })
         .collect();
-    for chunk in channel_rows.chunks(CHUNK) {
+    for chunk in super::chunking::fixed_chunks(&channel_rows) {
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new("channel_counter"))

@@ -1,24 +1,87 @@
-//! The PostgreSQL scan of a recompute: one sqlx stream of the compact columns on a pool connection
-//! (the caller's transaction holds `response` in SHARE mode, so it sees every committed response and
-//! no new one), decoded by position with the channel borrowed from the row — no per-row allocation.
+//! The PostgreSQL side of a recompute. [`rebuild`] folds the responses inside the server: one
+//! aggregate (`INSERT INTO` a temporary table `SELECT … GROUP BY`) sums each answer bit per
+//! (organisation, period, channel) with integer bit operations, and the counters are inserted from that
+//! small table — no response row leaves the server. [`bare_scan`] is the floor it is measured against.
 
-use super::{Accumulator, SCAN_COLUMNS};
+use super::RecomputeReport;
 use crate::Db;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use futures::TryStreamExt;
-use sea_orm::sqlx::{self, AssertSqlSafe, Row};
+use nok_methodology::QUESTION_COUNT;
+use sea_orm::sqlx::{self, Row};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, Value};
 
-/// Scans the responses of `period` (all when `None`) into one accumulator.
-pub(super) async fn scan(db: &Db, period: Option<i32>) -> Result<Accumulator> {
-    let sql = format!("SELECT {SCAN_COLUMNS} FROM response WHERE ($1::integer IS NULL OR period = $1)");
-    let mut rows = sqlx::query(AssertSqlSafe(sql)).bind(period).fetch(db.read.get_postgres_connection_pool());
-    let mut acc = Accumulator::default();
-    while let Some(row) = rows.try_next().await? {
-        let channel: &str = row.try_get(2)?;
-        let masks = (i64::from(row.try_get::<i32, _>(3)?), i64::from(row.try_get::<i32, _>(4)?));
-        acc.add(row.try_get(0)?, row.try_get(1)?, channel.as_bytes(), masks, row.try_get::<i32, _>(5)? == 1);
+/// The per-(organisation, period, channel) sums: `scanned`, `responses` (accepted), and for question
+/// `q` the accepted responses that answered it (`a{q}`) and answered «Да» (`y{q}`).
+fn groups_sql() -> (String, String) {
+    let (mut columns, mut sums) = (String::new(), String::new());
+    for q in 0..QUESTION_COUNT {
+        columns.push_str(&format!(", a{q} bigint NOT NULL, y{q} bigint NOT NULL"));
+        sums.push_str(&format!(", sum((a >> {q}) & 1), sum((y >> {q}) & 1)"));
     }
-    Ok(acc)
+    let create = format!(
+        "CREATE TEMP TABLE recompute_groups (organization_id integer NOT NULL, period integer NOT NULL, \
+         channel text NOT NULL, scanned bigint NOT NULL, responses bigint NOT NULL{columns}) ON COMMIT DROP"
+    );
+    let fill = format!(
+        "INSERT INTO recompute_groups \
+         SELECT organization_id, period, channel, count(*), sum(ok){sums} FROM ( \
+           SELECT organization_id, period, channel, \
+             CASE WHEN status = 'accepted' THEN 1 ELSE 0 END AS ok, \
+             CASE WHEN status = 'accepted' THEN asked & 32767 ELSE 0 END AS a, \
+             CASE WHEN status = 'accepted' THEN yes & asked & 32767 ELSE 0 END AS y \
+           FROM response WHERE ($1::integer IS NULL OR period = $1)) r \
+         GROUP BY organization_id, period, channel"
+    );
+    (create, fill)
+}
+
+fn survey_insert_sql() -> String {
+    let (mut columns, mut values) = (String::new(), String::new());
+    for q in 0..QUESTION_COUNT {
+        let n = q + 1;
+        columns.push_str(&format!(", q{n}_yes, q{n}_no"));
+        values.push_str(&format!(", sum(y{q}), sum(a{q}) - sum(y{q})"));
+    }
+    format!(
+        "INSERT INTO survey_counter (organization_id, period, responses{columns}) \
+         SELECT organization_id, period, sum(responses){values} FROM recompute_groups \
+         GROUP BY organization_id, period HAVING sum(responses) > 0"
+    )
+}
+
+/// Rebuilds the counters inside the caller's transaction (which has locked `response` and cleared the
+/// counters being rebuilt).
+pub(super) async fn rebuild(txn: &DatabaseTransaction, period: Option<i32>) -> Result<RecomputeReport> {
+    let backend = sea_orm::DatabaseBackend::Postgres;
+    let period = Value::Int(period);
+    let (create, fill) = groups_sql();
+    txn.execute_unprepared(&create).await?;
+    txn.execute_raw(Statement::from_sql_and_values(backend, fill, [period])).await?;
+    let channel_rows = txn
+        .execute_unprepared(
+            "INSERT INTO channel_counter (organization_id, period, channel, responses) \
+             SELECT organization_id, period, channel, responses FROM recompute_groups WHERE responses > 0",
+        )
+        .await?
+        .rows_affected();
+    let groups = txn.execute_unprepared(&survey_insert_sql()).await?.rows_affected();
+    let row = txn
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT COALESCE(sum(responses), 0)::bigint, COALESCE(sum(scanned), 0)::bigint FROM recompute_groups",
+        ))
+        .await?
+        .ok_or_else(|| StoreError::Invalid("recompute: no totals".into()))?;
+    let responses: i64 = row.try_get_by_index(0).map_err(StoreError::Db)?;
+    let scanned: i64 = row.try_get_by_index(1).map_err(StoreError::Db)?;
+    txn.execute_unprepared("DROP TABLE recompute_groups").await?;
+    Ok(RecomputeReport {
+        groups,
+        responses: u64::try_from(responses).unwrap_or(0),
+        scanned: u64::try_from(scanned).unwrap_or(0),
+        channel_rows,
+    })
 }
 
 /// One pass of `SELECT asked, yes FROM response` through sqlx: the floor a recompute is measured

@@ -6,7 +6,7 @@
 use crate::error::{AppError, AppResult};
 use calamine::{Data, Range, Reader, Xlsx};
 use nok_methodology::ChecklistSection;
-use nok_store::repo::checklists::{Checklist, ChecklistInput, ItemInput};
+use nok_store::repo::checklists::{Checklist, ChecklistInput, ItemInput, SectionState};
 use rust_xlsxwriter::{Format, Workbook};
 use std::io::Cursor;
 
@@ -26,6 +26,13 @@ pub fn section_title_id(section: ChecklistSection) -> String {
     format!("cl-section-{}", section.key())
 }
 
+/// A section's title as shown and exported, marked «региональный перечень» when the items are the
+/// region's own list.
+pub fn section_title(s: &SectionState) -> String {
+    let title = nok_i18n::t(&section_title_id(s.section));
+    if s.regional { format!("{title} ({})", nok_i18n::t("cl-regional")) } else { title }
+}
+
 fn yes_no(v: bool) -> &'static str {
     if v { "да" } else { "нет" }
 }
@@ -43,7 +50,7 @@ pub fn write(c: &Checklist) -> AppResult<Vec<u8>> {
     let mut row = 1u32;
     for s in &c.sections {
         for item in &s.items {
-            sheet.write_string(row, 0, nok_i18n::t(&section_title_id(s.section))).map_err(err)?;
+            sheet.write_string(row, 0, section_title(s)).map_err(err)?;
             sheet.write_string(row, 1, s.indicator.clone().unwrap_or_default()).map_err(err)?;
             sheet.write_string(row, 2, &item.item.id).map_err(err)?;
             sheet.write_string_with_format(row, 3, &item.item.name_ru, &wrap).map_err(err)?;

@@ -1,7 +1,9 @@
-//! `/cabinet/reviews`: the moderation queue for administrators and authorities (their organisations only),
-//! with the automatic flags, complaints and reasons for rejection (confirmed before it happens); for an
-//! organisation's staff, its published reviews and the form of the public answer. Either list exports as
-//! CSV or XLSX with the same filters and scope.
+//! `/cabinet/reviews`: the moderation queue for administrators and authorities (their organisations only):
+//! waiting reviews and published ones with open complaints («опубликован, есть жалобы», still public), with
+//! the automatic flags, the complaints' reasons and count, reasons for rejection (confirmed before it
+//! happens) and «оставить опубликованным» to settle complaints; for an organisation's staff, its published
+//! reviews and the form of the public answer. Either list exports as CSV or XLSX with the same filters and
+//! scope.
 
 use super::reviews::reasons;
 use super::{Confirm, FormErrors, actor, confirmed, date, datetime, done_notice, sections};
@@ -30,10 +32,12 @@ pub fn routes() -> Router<AppState> {
         .route("/cabinet/reviews/{id}", get(detail))
         .route("/cabinet/reviews/{id}/approve", post(approve))
         .route("/cabinet/reviews/{id}/reject", post(reject))
+        .route("/cabinet/reviews/{id}/dismiss", post(dismiss))
         .route("/cabinet/reviews/{id}/answer", post(answer))
 }
 
-const STATUSES: [&str; 4] = [reviews::PENDING, reviews::PUBLISHED, reviews::REJECTED, "all"];
+const STATUSES: [&str; 6] =
+    [reviews::QUEUE, reviews::PENDING, reviews::COMPLAINED, reviews::PUBLISHED, reviews::REJECTED, "all"];
 /// The largest export.
 const EXPORT_LIMIT: u64 = 100_000;
 
@@ -45,9 +49,9 @@ struct ListQuery {
 }
 
 impl ListQuery {
-    /// The status shown (pending unless a known one is asked for).
+    /// The status shown (the queue unless a known one is asked for).
     fn status(&self) -> String {
-        self.status.clone().filter(|s| STATUSES.contains(&s.as_str())).unwrap_or_else(|| reviews::PENDING.into())
+        self.status.clone().filter(|s| STATUSES.contains(&s.as_str())).unwrap_or_else(|| reviews::QUEUE.into())
     }
 
     fn flagged(&self) -> bool {
@@ -81,12 +85,14 @@ pub struct Row {
     pub excerpt: String,
     pub flags: Vec<String>,
     pub reports: i32,
+    /// The reasons of the open complaints with their counts.
+    pub complaints: Vec<(String, u64)>,
     pub status: String,
     pub answered: bool,
 }
 
 impl Row {
-    fn new(r: &review::Model, organization: String) -> Row {
+    fn new(r: &review::Model, organization: String, complaints: Vec<(String, u64)>) -> Row {
         let mut excerpt: String = r.body.chars().take(160).collect();
         if r.body.chars().count() > 160 {
             excerpt.push('…');
@@ -98,10 +104,22 @@ impl Row {
             excerpt,
             flags: flag_names(r.flags.as_deref()),
             reports: r.reports,
-            status: nok_i18n::t(&format!("fb-review-status-{}", r.status)),
+            complaints: reason_names(complaints),
+            status: status_name(r),
             answered: r.answer.is_some(),
         }
     }
+}
+
+/// The status as moderators see it: a published review with open complaints is «опубликован, есть жалобы».
+fn status_name(r: &review::Model) -> String {
+    let code = if r.status == reviews::PUBLISHED && r.reports > 0 { reviews::COMPLAINED } else { r.status.as_str() };
+    nok_i18n::t(&format!("fb-review-status-{code}"))
+}
+
+/// Complaint reason codes with their counts, named.
+fn reason_names(counts: Vec<(String, u64)>) -> Vec<(String, u64)> {
+    counts.into_iter().map(|(code, n)| (nok_i18n::t(&format!("fb-reason-{code}")), n)).collect()
 }
 
 fn flag_names(column: Option<&str>) -> Vec<String> {
@@ -129,7 +147,7 @@ async fn list(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ListQuery
     let base = q.href();
     let pager = Pager::new(p.page, p.pages(), |n| format!("/cabinet/reviews?{base}&page={n}"));
     let statuses = STATUSES.iter().map(|s| (s.to_string(), nok_i18n::t(&format!("fb-review-filter-{s}")))).collect();
-    let rows = p.items.into_iter().map(|r| Row::new(&r.review, r.organization)).collect();
+    let rows = p.items.into_iter().map(|r| Row::new(&r.review, r.organization, r.complaints)).collect();
     let export = ExportLinks::new("/cabinet/reviews/export", &base);
     let (status, flagged) = (q.status(), q.flagged());
     Ok(page(&ListPage { ctx, moderator, status, statuses, flagged, rows, total: p.total, pager, export }))
@@ -155,13 +173,14 @@ async fn export(
     table.rows = rows
         .into_iter()
         .map(|r| {
+            let status = status_name(&r.review);
             vec![
                 Cell::Text(date(r.review.created_at)),
                 Cell::Text(r.organization),
                 Cell::Text(r.review.body),
                 Cell::Text(flag_names(r.review.flags.as_deref()).join("; ")),
                 Cell::Count(u64::try_from(r.review.reports).unwrap_or_default()),
-                Cell::Text(nok_i18n::t(&format!("fb-review-status-{}", r.review.status))),
+                Cell::Text(status),
                 Cell::text(r.review.answer),
             ]
         })
@@ -180,8 +199,12 @@ struct DetailPage {
     reason: Option<String>,
     flags: Vec<(String, String)>,
     complaints: Vec<(String, u64)>,
+    /// Earlier complaints a moderator settled.
+    settled: u64,
     reasons: Vec<(String, String)>,
     may_moderate: bool,
+    /// «Оставить опубликованным» is offered (published, with open complaints).
+    may_dismiss: bool,
     may_answer: bool,
     errors: FormErrors,
     reject_reason: String,
@@ -195,6 +218,7 @@ struct DetailQuery {
     done: Option<String>,
 }
 
+#[derive(Default)]
 struct Draft {
     errors: FormErrors,
     reject_reason: String,
@@ -206,15 +230,8 @@ struct Draft {
 async fn detail_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i32, draft: Draft) -> AppResult<Response> {
     let r = reviews::get(&state.db.read, actor, id).await?;
     let may_moderate = reviews::may_moderate(actor);
-    let complaints = if may_moderate {
-        reviews::report_reasons(&state.db.read, actor, id)
-            .await?
-            .into_iter()
-            .map(|(code, n)| (nok_i18n::t(&format!("fb-reason-{code}")), n))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let complaints =
+        if may_moderate { reviews::complaints(&state.db.read, actor, id).await? } else { Default::default() };
     let org = nok_store::repo::organizations::get(&state.db.read, actor, r.organization_id).await?;
     let flags = checks::from_column(r.flags.as_deref())
         .into_iter()
@@ -226,18 +243,20 @@ async fn detail_page(state: &AppState, ctx: Ctx, actor: &Actor, id: i32, draft: 
         ctx,
         organization: org.short_name,
         created: datetime(r.created_at),
-        status: nok_i18n::t(&format!("fb-review-status-{}", r.status)),
+        status: status_name(&r),
         reason: r.reject_reason.as_ref().map(|c| nok_i18n::t(&format!("fb-reason-{c}"))),
         flags,
-        complaints,
+        complaints: reason_names(complaints.open),
+        settled: complaints.settled,
         reasons: reasons(),
         may_answer: actor.role == Role::Staff && r.status == reviews::PUBLISHED,
+        may_dismiss: may_moderate && r.status == reviews::PUBLISHED && r.reports > 0,
         may_moderate,
         errors: draft.errors,
         reject_reason: draft.reject_reason,
         reject_note: draft.reject_note,
         answer_text: draft.answer_text.or_else(|| r.answer.clone()).unwrap_or_default(),
-        done: done_notice(draft.done, &["approve", "reject", "answer"], "fb-done-"),
+        done: done_notice(draft.done, &["approve", "reject", "answer", "dismiss"], "fb-done-"),
         review: r,
     };
     Ok((status, page(&view)).into_response())
@@ -269,6 +288,21 @@ async fn approve(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -
     let r = reviews::approve(&state.db, &actor, id, now()).await?;
     sections::invalidate(r.organization_id);
     Ok(done(id, "approve"))
+}
+
+/// «Оставить опубликованным»: settles the open complaints about a published review (moderators only).
+async fn dismiss(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i32>) -> AppResult<Response> {
+    let actor = actor(&ctx)?;
+    match reviews::dismiss_reports(&state.db, &actor, id, now()).await {
+        Ok(_) => Ok(done(id, "dismiss")),
+        Err(nok_store::StoreError::Conflict(_)) => {
+            let errors = FormErrors {
+                items: vec![super::FieldError { field: "form".into(), message: nok_i18n::t("fb-err-dismiss") }],
+            };
+            detail_page(&state, ctx, &actor, id, Draft { errors, ..Default::default() }).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize, Default)]

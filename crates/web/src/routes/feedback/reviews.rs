@@ -182,6 +182,8 @@ async fn status(
 #[template(path = "feedback/review_report.html")]
 struct ReportPage {
     ctx: Ctx,
+    /// What a complaint does (the threshold that hides a review).
+    intro: String,
     review: ReviewView,
     public_id: String,
     reasons: Vec<(String, String)>,
@@ -193,7 +195,9 @@ async fn report_page(state: &AppState, ctx: Ctx, id: i32, error: Option<String>)
     let org = organizations::public_by_id(&state.db.read, r.organization_id).await?;
     let status =
         if error.is_some() { axum::http::StatusCode::UNPROCESSABLE_ENTITY } else { axum::http::StatusCode::OK };
-    let view = ReportPage { ctx, review: ReviewView::new(&r), public_id: org.public_id, reasons: reasons(), error };
+    let intro = nok_i18n::t!("fb-report-intro", n = state.config.review_complaints_to_hide);
+    let view =
+        ReportPage { ctx, intro, review: ReviewView::new(&r), public_id: org.public_id, reasons: reasons(), error };
     Ok((status, page(&view)).into_response())
 }
 
@@ -229,10 +233,14 @@ async fn report(
     }
     let r = reviews::public_get(&state.db.read, id).await?;
     let org = organizations::public_by_id(&state.db.read, r.organization_id).await?;
-    let outcome = reviews::report(&state.db, id, &f.reason, &origin.device_hash, now()).await?;
-    sections::invalidate(org.id);
+    let hide_at = state.config.review_complaints_to_hide;
+    let outcome = reviews::report(&state.db, id, &f.reason, &origin.device_hash, hide_at, now()).await?;
     let text = match outcome {
-        ReportOutcome::Queued => nok_i18n::t("fb-report-queued"),
+        ReportOutcome::Recorded { .. } => nok_i18n::t!("fb-report-queued", n = hide_at),
+        ReportOutcome::Hidden => {
+            sections::invalidate(org.id);
+            nok_i18n::t("fb-report-hidden")
+        }
         ReportOutcome::AlreadyReported => nok_i18n::t("fb-report-already"),
     };
     Ok(page(&Message {

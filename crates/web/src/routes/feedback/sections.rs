@@ -1,7 +1,8 @@
 //! The feedback sections of the public organisation page: agreement with the rating (counts and the vote
 //! form), the latest published reviews with the organisation's answers, and the buttons to review and appeal.
 //! The data is cached per organisation for a few seconds (the page is the busiest one) and dropped at once
-//! when this process changes it; other instances see a change within the same few seconds.
+//! when this process changes it; other instances see a change within the same few seconds. Entries are
+//! keyed by database too (servers over different databases in one process, as in tests, share nothing).
 
 use super::reviews::ReviewView;
 use crate::ctx::Ctx;
@@ -25,7 +26,8 @@ struct Data {
     total_reviews: u64,
 }
 
-type Cache = RwLock<HashMap<i32, (Instant, Arc<Data>)>>;
+/// (database, organisation id) → the data and when it was read.
+type Cache = RwLock<HashMap<(u64, i32), (Instant, Arc<Data>)>>;
 
 fn cache() -> &'static Cache {
     static CACHE: OnceLock<Cache> = OnceLock::new();
@@ -35,8 +37,16 @@ fn cache() -> &'static Cache {
 /// Drops the cached sections of an organisation (after a vote, a moderation decision or an answer).
 pub(crate) fn invalidate(organization_id: i32) {
     if let Ok(mut c) = cache().write() {
-        c.remove(&organization_id);
+        c.retain(|(_, id), _| *id != organization_id);
     }
+}
+
+/// Which database a server uses: a digest of its server secret, which is random per database.
+fn database_of(state: &AppState) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    state.secret.hash(&mut h);
+    h.finish()
 }
 
 /// The assessment period votes count towards: the current year.
@@ -45,7 +55,8 @@ pub(crate) fn current_period() -> i32 {
 }
 
 async fn load(state: &AppState, org_id: i32) -> AppResult<Arc<Data>> {
-    if let Some((at, data)) = cache().read().ok().and_then(|c| c.get(&org_id).cloned())
+    let key = (database_of(state), org_id);
+    if let Some((at, data)) = cache().read().ok().and_then(|c| c.get(&key).cloned())
         && at.elapsed() < TTL
     {
         return Ok(data);
@@ -58,7 +69,7 @@ async fn load(state: &AppState, org_id: i32) -> AppResult<Arc<Data>> {
         if c.len() > 10_000 {
             c.clear();
         }
-        c.insert(org_id, (Instant::now(), data.clone()));
+        c.insert(key, (Instant::now(), data.clone()));
     }
     Ok(data)
 }

@@ -1,4 +1,5 @@
-//! What the coverage and scan tables share: the filter query (region, authority, period, sort, page),
+//! What the coverage, scan and improvement-plan tables share: the filter query (region, authority, period,
+//! search text, plan state, sort, page),
 //! its links with another sort or page, sortable headers with `aria-sort`, and file exports (CSV for
 //! Excel and XLSX through the shared table writer, `crate::portal::export`).
 
@@ -18,6 +19,10 @@ pub struct TableQuery {
     pub authority: Option<String>,
     pub period: Option<i32>,
     pub failing: Option<String>,
+    /// Part of a name, or an ИНН (tables that search).
+    pub q: Option<String>,
+    /// The state of the improvement plan (the plans table).
+    pub plan: Option<String>,
     pub sort: Option<String>,
     pub dir: Option<String>,
     pub page: Option<u64>,
@@ -53,7 +58,13 @@ impl TableQuery {
     /// `key=value&…` of these filters with another sort or page (empty values left out).
     pub fn href(&self, sort: Option<(&str, &str)>, page: Option<u64>) -> String {
         let mut pairs: Vec<(&str, String)> = Vec::new();
-        for (k, v) in [("region", &self.region), ("authority", &self.authority), ("failing", &self.failing)] {
+        for (k, v) in [
+            ("q", &self.q),
+            ("region", &self.region),
+            ("authority", &self.authority),
+            ("failing", &self.failing),
+            ("plan", &self.plan),
+        ] {
             if let Some(v) = non_empty(v) {
                 pairs.push((k, v));
             }

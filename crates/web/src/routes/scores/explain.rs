@@ -5,7 +5,7 @@
 //! its cabinet variant (live values).
 
 use nok_methodology::indicators::InputRef;
-use nok_methodology::{Definition, IndicatorExplanation, Mark, Scores};
+use nok_methodology::{ChecklistSection, Definition, IndicatorExplanation, Mark, Scores};
 
 pub struct InputView {
     pub code: String,
@@ -54,6 +54,8 @@ pub struct Explanation {
     pub checklist_recorded: bool,
     /// Without a checklist: «нет данных» in the checklist-based indicators and the policy applied.
     pub checklist_missing: String,
+    /// Which 1.1 lists were the region's own («региональный перечень»); empty when none.
+    pub regional_lists: String,
 }
 
 /// A number with the definition's decimals and a comma, or «нет данных».
@@ -126,8 +128,23 @@ fn checklist_indicators(scores: &Scores) -> String {
     scores.explanation.iter().filter(reads_checklist).map(|e| e.id.as_str()).collect::<Vec<_>>().join(", ")
 }
 
-/// The view of `scores` computed from `responses` counted responses (live or published).
-pub fn explain(scores: &Scores, responses: u64, checklist_recorded: bool) -> Explanation {
+/// The note on the regional 1.1 lists used, if any (e.g. «… (стенды, сайт) …»).
+fn regional_note(sections: &[ChecklistSection]) -> String {
+    if sections.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = sections.iter().map(|s| nok_i18n::t(&format!("cll-section-{}", s.key()))).collect();
+    nok_i18n::t!("sc-explain-regional-lists", sections = names.join(", "))
+}
+
+/// The view of `scores` computed from `responses` counted responses (live or published), the 1.1
+/// sections in `regional_lists` counted against the region's own lists.
+pub fn explain(
+    scores: &Scores,
+    responses: u64,
+    checklist_recorded: bool,
+    regional_lists: &[ChecklistSection],
+) -> Explanation {
     let def = Definition::by_id(&scores.methodology).unwrap_or_else(Definition::current);
     let d = def.decimals;
     let criteria = def
@@ -158,5 +175,6 @@ pub fn explain(scores: &Scores, responses: u64, checklist_recorded: bool) -> Exp
             ids = checklist_indicators(scores),
             policy = scores.policy.name_ru()
         ),
+        regional_lists: regional_note(regional_lists),
     }
 }

@@ -48,6 +48,8 @@ struct Shown {
     responses: u64,
     online_responses: u64,
     checklist_recorded: bool,
+    /// The 1.1 sections counted against the region's own list.
+    regional_lists: Vec<nok_methodology::ChecklistSection>,
 }
 
 async fn explain_page(
@@ -61,13 +63,15 @@ async fn explain_page(
     let published = snapshots::for_organization(&state.db.read, org.id, period).await?;
     let frozen = published.as_ref().filter(|_| public).and_then(|p| {
         let scores = p.scores()?;
-        let checklist_recorded = p.input().is_none_or(|i| i.checklist.is_some());
+        let input = p.input();
+        let checklist_recorded = input.as_ref().is_none_or(|i| i.checklist.is_some());
         let count = |n: i64| u64::try_from(n).unwrap_or(0);
         Some(Shown {
             scores,
             responses: count(p.row.responses),
             online_responses: count(p.row.online_responses),
             checklist_recorded,
+            regional_lists: input.map(|i| i.regional_lists).unwrap_or_default(),
         })
     });
     let is_frozen = frozen.is_some();
@@ -79,6 +83,7 @@ async fn explain_page(
                 responses: live.responses,
                 online_responses: live.online_responses,
                 checklist_recorded: live.checklist_recorded,
+                regional_lists: live.regional_lists,
                 scores: live.scores,
             }
         }
@@ -116,7 +121,7 @@ async fn explain_page(
             p.collected_online,
             p.online_target
         ),
-        x: explain::explain(&s.scores, s.responses, s.checklist_recorded),
+        x: explain::explain(&s.scores, s.responses, s.checklist_recorded, &s.regional_lists),
         frozen: is_frozen,
         status,
         ctx,
