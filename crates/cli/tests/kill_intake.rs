@@ -3,6 +3,8 @@
 //! that was answered 201 or 200 is stored exactly once, the live counters equal a count of the stored
 //! responses, and re-sending an acknowledged id answers 200 without counting it again.
 
+mod common;
+
 use nok_methodology::{Definition, Sphere};
 use nok_registry::record::OrganizationRecord;
 use nok_store::entities::response;
@@ -47,23 +49,9 @@ async fn wait_ready(base: &str) {
 async fn seed(db_url: &str) -> String {
     let db = Db::open(db_url).await.unwrap();
     let rec = OrganizationRecord {
-        inn: nok_registry::ids::make_inn(42),
         full_name: "Городская поликлиника № 1".into(),
-        short_name: "Поликлиника № 1".into(),
         ogrn: Some(nok_registry::ids::make_ogrn(42)),
-        kpp: None,
-        address: "г. Ярославль, ул. Свободы, д. 1".into(),
-        latitude: None,
-        longitude: None,
-        website: None,
-        email: None,
-        phone: None,
-        sphere: Sphere::Health,
-        region_code: "76".into(),
-        municipality: None,
-        authority: None,
-        population: 1000,
-        active: true,
+        ..common::record(42, "76", Sphere::Health, "Поликлиника № 1")
     };
     let org = nok_store::repo::organizations::create(&db, &Actor::system(), &rec).await.unwrap();
     db.close().await.unwrap();

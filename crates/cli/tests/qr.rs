@@ -2,6 +2,8 @@
 //! (rqrr) back to the organisation's channel-tagged link, by ИНН and by public id; SVG gets its printed
 //! size; posters are written for one organisation and for a region; unknown organisations fail.
 
+mod common;
+
 use nok_methodology::Sphere;
 use nok_registry::record::OrganizationRecord;
 use nok_store::repo::import::{ImportOptions, import_organizations};
@@ -14,25 +16,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_nok");
 const BASE: &str = "https://nok.example.ru";
 
 fn record(seed: u64, name: &str) -> OrganizationRecord {
-    OrganizationRecord {
-        inn: nok_registry::ids::make_inn(seed),
-        full_name: name.into(),
-        short_name: name.into(),
-        ogrn: None,
-        kpp: None,
-        address: "г. Ярославль".into(),
-        latitude: None,
-        longitude: None,
-        website: None,
-        email: None,
-        phone: None,
-        sphere: Sphere::Culture,
-        region_code: "76".into(),
-        municipality: None,
-        authority: None,
-        population: 500,
-        active: true,
-    }
+    OrganizationRecord { population: 500, ..common::record(seed, "76", Sphere::Culture, name) }
 }
 
 /// A database with two organisations of region 76; returns its URL and the organisations.

@@ -4,21 +4,12 @@
 
 mod common;
 
+use common::{forbidden, invalid};
+
 use nok_methodology::{ChecklistSection, Sphere};
 use nok_store::StoreError;
 use nok_store::db::testing;
 use nok_store::repo::checklists::{self, ChecklistInput, ItemInput};
-
-fn forbidden<T: std::fmt::Debug>(r: Result<T, StoreError>) {
-    assert!(matches!(r, Err(StoreError::Forbidden)), "expected Forbidden, got {r:?}");
-}
-
-fn invalid<T: std::fmt::Debug>(r: Result<T, StoreError>, field: &str) {
-    match r {
-        Err(StoreError::Invalid(msg)) => assert!(msg.contains(field), "{msg} does not name {field}"),
-        other => panic!("expected Invalid naming {field}, got {other:?}"),
-    }
-}
 
 fn ticked(ids: &[&str]) -> ChecklistInput {
     ChecklistInput {

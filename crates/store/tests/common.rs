@@ -9,7 +9,7 @@ use nok_store::entities::{contract, organization};
 use nok_store::repo::import::{ImportOptions, import_organizations};
 use nok_store::repo::organizations::{self, OrgQuery};
 use nok_store::repo::{reference, users};
-use nok_store::{Actor, Db, Role};
+use nok_store::{Actor, Db, Role, StoreError};
 
 pub fn record(seed: u64, region: &str, sphere: Sphere, name: &str) -> OrganizationRecord {
     OrganizationRecord {
@@ -30,6 +30,19 @@ pub fn record(seed: u64, region: &str, sphere: Sphere, name: &str) -> Organizati
         authority: None,
         population: 1000,
         active: true,
+    }
+}
+
+/// Asserts the call was refused for scope or role.
+pub fn forbidden<T: std::fmt::Debug>(r: Result<T, StoreError>) {
+    assert!(matches!(r, Err(StoreError::Forbidden)), "expected Forbidden, got {r:?}");
+}
+
+/// Asserts the call was refused as invalid, naming `field`.
+pub fn invalid<T: std::fmt::Debug>(r: Result<T, StoreError>, field: &str) {
+    match r {
+        Err(StoreError::Invalid(msg)) => assert!(msg.contains(field), "{msg} does not name {field}"),
+        other => panic!("expected Invalid naming {field}, got {other:?}"),
     }
 }
 

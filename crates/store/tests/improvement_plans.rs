@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::{forbidden, invalid};
+
 use nok_methodology::Sphere;
 use nok_store::db::testing;
 use nok_store::repo::audit;
@@ -17,17 +19,6 @@ use nok_store::{Actor, Role, StoreError};
 
 const YEAR: i32 = 2026;
 const DAY: i64 = 86_400;
-
-fn forbidden<T: std::fmt::Debug>(r: Result<T, StoreError>) {
-    assert!(matches!(r, Err(StoreError::Forbidden)), "expected Forbidden, got {r:?}");
-}
-
-fn invalid<T: std::fmt::Debug>(r: Result<T, StoreError>, field: &str) {
-    match r {
-        Err(StoreError::Invalid(msg)) => assert!(msg.contains(field), "{msg} does not name {field}"),
-        other => panic!("expected Invalid naming {field}, got {other:?}"),
-    }
-}
 
 /// A complete item due `days` from today.
 fn item(text: &str, days: i64, status: ItemStatus) -> ItemInput {

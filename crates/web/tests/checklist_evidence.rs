@@ -6,36 +6,13 @@
 mod support;
 
 use nok_methodology::{ChecklistSection, Sphere};
-use nok_registry::record::OrganizationRecord;
 use nok_store::entities::contract;
 use nok_store::repo::{checklists, organizations, reference};
 use nok_store::{Actor, Role};
-use support::{PASSWORD, Server, csrf_of, login, start_with};
+use support::{PASSWORD, Server, csrf_of, login, record, start_with};
 
 const YEAR: i32 = 2026;
 const LIMIT: usize = 2048;
-
-fn record(seed: u64, region: &str, name: &str) -> OrganizationRecord {
-    OrganizationRecord {
-        inn: nok_registry::ids::make_inn(seed),
-        full_name: name.to_owned(),
-        short_name: name.to_owned(),
-        ogrn: None,
-        kpp: None,
-        address: "г. Ярославль".into(),
-        latitude: None,
-        longitude: None,
-        website: None,
-        email: None,
-        phone: None,
-        sphere: Sphere::Health,
-        region_code: region.into(),
-        municipality: None,
-        authority: None,
-        population: 1000,
-        active: true,
-    }
-}
 
 async fn get(c: &reqwest::Client, s: &Server, path: &str) -> (u16, String) {
     let res = c.get(s.url(path)).send().await.unwrap();
@@ -65,7 +42,8 @@ async fn files_are_uploaded_checked_served_in_scope_and_removed() {
                 code: "77-health", name: "ДЗМ", region_code: Some("77"), sphere: Some("health")
             };
         let a77 = reference::upsert_authority(&s.db, &system, new).await.unwrap();
-        let org = organizations::create(&s.db, &system, &record(1, "76", "Больница № 1")).await.unwrap();
+        let org =
+            organizations::create(&s.db, &system, &record(1, "76", Sphere::Health, "Больница № 1")).await.unwrap();
         let op = reference::create_operator(&s.db, &system, "Оператор", None).await.unwrap();
         let c = contract::Model {
             id: 0,

@@ -8,37 +8,14 @@
 mod support;
 
 use nok_methodology::{ChecklistSection, Sphere};
-use nok_registry::record::OrganizationRecord;
 use nok_store::entities::{contract, organization};
 use nok_store::repo::checklists::definition_for_year;
 use nok_store::repo::{organizations, reference};
 use nok_store::{Actor, Role};
-use support::{PASSWORD, Server, csrf_of, login, start, xlsx_export};
+use support::{PASSWORD, Server, csrf_of, login, record, start, xlsx_export};
 
 const YEAR: i32 = 2026;
 const LIST: &str = "/cabinet/checklist-lists/76/health/stand/2026";
-
-fn record(seed: u64, region: &str, name: &str) -> OrganizationRecord {
-    OrganizationRecord {
-        inn: nok_registry::ids::make_inn(seed),
-        full_name: name.to_owned(),
-        short_name: name.to_owned(),
-        ogrn: None,
-        kpp: None,
-        address: "г. Ярославль".into(),
-        latitude: None,
-        longitude: None,
-        website: None,
-        email: None,
-        phone: None,
-        sphere: Sphere::Health,
-        region_code: region.into(),
-        municipality: None,
-        authority: None,
-        population: 1000,
-        active: true,
-    }
-}
 
 /// A health organisation of region 76 with an operator's contract, authorities of 76/health,
 /// 77/health and 76/culture, and users of every role.
@@ -51,8 +28,8 @@ async fn setup(s: &Server) -> organization::Model {
         let new = reference::NewAuthority { code, name: code, region_code: Some(region), sphere: Some(sphere) };
         authority_ids.push(reference::upsert_authority(&s.db, &system, new).await.unwrap().id);
     }
-    let org = organizations::create(&s.db, &system, &record(1, "76", "Больница № 1")).await.unwrap();
-    let other = organizations::create(&s.db, &system, &record(2, "77", "Больница № 2")).await.unwrap();
+    let org = organizations::create(&s.db, &system, &record(1, "76", Sphere::Health, "Больница № 1")).await.unwrap();
+    let other = organizations::create(&s.db, &system, &record(2, "77", Sphere::Health, "Больница № 2")).await.unwrap();
     let op = reference::create_operator(&s.db, &system, "Оператор", None).await.unwrap();
     let c = contract::Model {
         id: 0,

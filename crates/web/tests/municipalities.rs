@@ -24,23 +24,8 @@ fn culture(yes: bool) -> AnswerMask {
 /// A culture organisation of region 76 with `answers` stored in the current period.
 async fn org(s: &Server, seed: u64, municipality: Option<&str>, answers: &[AnswerMask]) {
     let rec = OrganizationRecord {
-        inn: nok_registry::ids::make_inn(seed),
-        full_name: format!("Дом культуры № {seed}"),
-        short_name: format!("Дом культуры № {seed}"),
-        ogrn: None,
-        kpp: None,
-        address: "г. Ярославль".into(),
-        latitude: None,
-        longitude: None,
-        website: None,
-        email: None,
-        phone: None,
-        sphere: Sphere::Culture,
-        region_code: "76".into(),
         municipality: municipality.map(str::to_owned),
-        authority: None,
-        population: 1000,
-        active: true,
+        ..support::record(seed, "76", Sphere::Culture, &format!("Дом культуры № {seed}"))
     };
     let id = organizations::create(&s.db, &Actor::system(), &rec).await.unwrap().id;
     let batch: Vec<NewResponse> = answers

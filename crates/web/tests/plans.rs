@@ -7,7 +7,6 @@
 mod support;
 
 use nok_methodology::Sphere;
-use nok_registry::record::OrganizationRecord;
 use nok_store::db::testing;
 use nok_store::entities::organization;
 use nok_store::repo::checklists::{self, ChecklistInput};
@@ -16,29 +15,7 @@ use nok_store::repo::improvement_plans as plans;
 use nok_store::repo::organizations::{self, OrgQuery};
 use nok_store::repo::reference;
 use nok_store::{Actor, Role};
-use support::{PASSWORD, Server, client, csrf_of, csv_export, login, start, xlsx_export};
-
-fn record(seed: u64, region: &str, name: &str) -> OrganizationRecord {
-    OrganizationRecord {
-        inn: nok_registry::ids::make_inn(seed),
-        full_name: name.to_string(),
-        short_name: name.to_string(),
-        ogrn: None,
-        kpp: None,
-        address: "г. Ярославль, ул. Свободы, д. 1".into(),
-        latitude: None,
-        longitude: None,
-        website: None,
-        email: None,
-        phone: None,
-        sphere: Sphere::Health,
-        region_code: region.to_string(),
-        municipality: None,
-        authority: None,
-        population: 1000,
-        active: true,
-    }
-}
+use support::{PASSWORD, Server, client, csrf_of, csv_export, login, record, start, xlsx_export};
 
 /// Two health organisations of 76 (the first is `staff`'s, the second `neighbour`'s) and one of 77; the
 /// two regions' health authorities.
@@ -67,9 +44,9 @@ async fn world(s: &Server) -> World {
         ids.push(a.id);
     }
     let recs = vec![
-        record(1, "76", "Городская больница № 1"),
-        record(2, "76", "Городская поликлиника № 2"),
-        record(3, "77", "Московская больница № 3"),
+        record(1, "76", Sphere::Health, "Городская больница № 1"),
+        record(2, "76", Sphere::Health, "Городская поликлиника № 2"),
+        record(3, "77", Sphere::Health, "Московская больница № 3"),
     ];
     let rows = recs.into_iter().enumerate().map(|(i, r)| (i + 2, Ok(r)));
     let report = import_organizations(&s.db, &system, rows, &ImportOptions::default(), |_| {}).await.unwrap();

@@ -15,25 +15,10 @@ use nok_store::{Actor, Role};
 use support::{PASSWORD, Server, client, csrf_of, login, start};
 
 fn record(seed: u64, region: &str, sphere: Sphere, name: &str) -> OrganizationRecord {
+    let authority = if region == "76" { "76-health" } else { "77-health" };
     OrganizationRecord {
-        inn: nok_registry::ids::make_inn(seed),
-        full_name: name.to_string(),
-        short_name: name.to_string(),
-        ogrn: None,
-        kpp: None,
-        address: "г. Ярославль, ул. Свободы, д. 1".into(),
-        latitude: None,
-        longitude: None,
-        website: None,
-        email: None,
-        phone: None,
-        sphere,
-        region_code: region.to_string(),
-        municipality: None,
-        authority: Some(if region == "76" { "76-health".into() } else { "77-health".into() })
-            .filter(|_| sphere == Sphere::Health),
-        population: 1000,
-        active: true,
+        authority: Some(authority.into()).filter(|_| sphere == Sphere::Health),
+        ..support::record(seed, region, sphere, name)
     }
 }
 

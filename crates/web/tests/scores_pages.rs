@@ -7,36 +7,13 @@
 mod support;
 
 use nok_methodology::{AnswerMask, QuestionId, Sphere};
-use nok_registry::record::OrganizationRecord;
 use nok_store::entities::{contract, organization};
 use nok_store::repo::survey::{self, NewResponse};
 use nok_store::repo::{organizations, reference};
 use nok_store::{Actor, Role};
-use support::{PASSWORD, Server, client, csrf_of, login, start};
+use support::{PASSWORD, Server, client, csrf_of, login, record, start};
 
 const PERIOD: i32 = 2026;
-
-fn record(seed: u64, sphere: Sphere, name: &str) -> OrganizationRecord {
-    OrganizationRecord {
-        inn: nok_registry::ids::make_inn(seed),
-        full_name: name.to_owned(),
-        short_name: name.to_owned(),
-        ogrn: None,
-        kpp: None,
-        address: "г. Ярославль".into(),
-        latitude: None,
-        longitude: None,
-        website: None,
-        email: None,
-        phone: None,
-        sphere,
-        region_code: "76".into(),
-        municipality: None,
-        authority: None,
-        population: 1000,
-        active: true,
-    }
-}
 
 /// 200 respondents with the §7 counts.
 fn worked_example() -> Vec<AnswerMask> {
@@ -112,8 +89,8 @@ async fn setup(s: &Server) -> Setup {
     )
     .await
     .unwrap();
-    let ours = organizations::create(&s.db, &system, &record(1, Sphere::Health, "Больница № 1")).await.unwrap();
-    let theirs = organizations::create(&s.db, &system, &record(2, Sphere::Health, "Больница № 2")).await.unwrap();
+    let ours = organizations::create(&s.db, &system, &record(1, "76", Sphere::Health, "Больница № 1")).await.unwrap();
+    let theirs = organizations::create(&s.db, &system, &record(2, "76", Sphere::Health, "Больница № 2")).await.unwrap();
     let op = reference::create_operator(&s.db, &system, "Оператор", None).await.unwrap();
     let c = contract::Model {
         id: 0,

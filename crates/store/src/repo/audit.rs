@@ -82,6 +82,19 @@ pub async fn history<C: ConnectionTrait>(conn: &C, object_type: &str, object_id:
     Ok(rows.into_iter().map(HistoryEntry::from).collect())
 }
 
+/// The history of an organisation's yearly object (`{organization_id}/{year}`, e.g. its checklist or
+/// plan) when the organisation is in the actor's scope, newest first.
+pub async fn yearly_history<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    object_type: &str,
+    organization_id: i32,
+    year: i32,
+) -> Result<Vec<HistoryEntry>> {
+    super::organizations::get(conn, actor, organization_id).await?;
+    history(conn, object_type, &format!("{organization_id}/{year}")).await
+}
+
 /// The whole log, newest first (administrators only).
 pub async fn list<C: ConnectionTrait>(
     conn: &C,

@@ -428,8 +428,7 @@ pub async fn history<C: ConnectionTrait>(
     organization_id: i32,
     year: i32,
 ) -> Result<Vec<audit::HistoryEntry>> {
-    organizations::get(conn, actor, organization_id).await?;
-    audit::history(conn, "checklist", &format!("{organization_id}/{year}")).await
+    audit::yearly_history(conn, actor, "checklist", organization_id, year).await
 }
 
 /// A recorded checklist reduced to what scoring needs.

@@ -1,32 +1,27 @@
-//! Splitting a variable number of rows into chunks of a few fixed sizes. A multi-row statement then has
-//! only a handful of distinct texts, which the database parses and plans once and the driver keeps
-//! prepared, instead of a new text — parsed and planned again — for every batch size a group commit
-//! happens to have.
+//! How many rows one multi-row statement carries. A group commit writes its whole batch with one
+//! statement per table where it can: each statement is a round trip to the database (for SQLite, to its
+//! worker thread), and under load every round trip waits for a core, so a batch costs its number of
+//! statements in waits far more than the parsing of a statement text it has not seen before.
 
-/// The chunk sizes, largest first (256 rows of 33 values stay under SQLite's 32 766 parameters).
-const SIZES: [usize; 5] = [256, 64, 16, 4, 1];
+/// Rows per statement: 256 rows of 33 values stay under SQLite's 32 766 parameters, and a group commit
+/// (at most `NOK_INTAKE_BATCH_MAX`, 512 by default) needs one or two statements per table.
+pub const MAX_ROWS: usize = 256;
 
-/// `items` in consecutive chunks whose lengths are all in [`SIZES`] (as few as the greedy split gives).
-pub fn fixed_chunks<T>(items: &[T]) -> impl Iterator<Item = &[T]> {
-    let mut rest = items;
-    std::iter::from_fn(move || {
-        let size = *SIZES.iter().find(|s| **s <= rest.len())?;
-        let (chunk, tail) = rest.split_at(size);
-        rest = tail;
-        Some(chunk)
-    })
+/// `items` in consecutive chunks of at most [`MAX_ROWS`].
+pub fn statement_chunks<T>(items: &[T]) -> std::slice::Chunks<'_, T> {
+    items.chunks(MAX_ROWS)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fixed_chunks;
+    use super::statement_chunks;
 
     #[test]
-    fn splits_into_fixed_sizes_in_order() {
+    fn splits_in_order_into_bounded_chunks() {
         let items: Vec<u32> = (0..597).collect();
-        let sizes: Vec<usize> = fixed_chunks(&items).map(<[u32]>::len).collect();
-        assert_eq!(sizes, [256, 256, 64, 16, 4, 1]);
-        assert_eq!(fixed_chunks(&items).flatten().copied().collect::<Vec<_>>(), items);
-        assert_eq!(fixed_chunks::<u32>(&[]).count(), 0);
+        let sizes: Vec<usize> = statement_chunks(&items).map(<[u32]>::len).collect();
+        assert_eq!(sizes, [256, 256, 85]);
+        assert_eq!(statement_chunks(&items).flatten().copied().collect::<Vec<_>>(), items);
+        assert_eq!(statement_chunks::<u32>(&[]).count(), 0);
     }
 }

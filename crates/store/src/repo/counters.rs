@@ -1,12 +1,12 @@
 //! Updating the live counters in the same transaction as the insert (or the acceptance) of responses.
 //!
 //! Changes are collected per (organisation, period) and per (organisation, period, channel) and
-//! written with multi-row upserts — for a single response or a whole group-commit batch alike — in
-//! chunks of a few fixed sizes (`chunking`), so a batch costs a handful of statements however many
-//! responses it holds. Every question column is written (0 where nothing changes), so a statement of a
-//! given number of rows has one fixed text and the database prepares it once.
+//! written with multi-row upserts — for a single response or a whole group-commit batch alike — so a
+//! batch costs one statement per table (`chunking`) however many responses it holds. Every question
+//! column is written (0 where nothing changes), so a statement of a given number of rows has one fixed
+//! text and the database prepares it once.
 
-use super::chunking::fixed_chunks;
+use super::chunking::statement_chunks;
 use crate::error::Result;
 use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query, SimpleExpr};
@@ -44,11 +44,11 @@ impl Pending {
     /// Writes the changes (creating counter rows where missing).
     pub async fn flush<C: ConnectionTrait>(self, conn: &C) -> Result<()> {
         let rows: Vec<_> = self.survey.into_iter().collect();
-        for chunk in fixed_chunks(&rows) {
+        for chunk in statement_chunks(&rows) {
             conn.execute(&survey_upsert(chunk)).await?;
         }
         let rows: Vec<_> = self.channels.into_iter().collect();
-        for chunk in fixed_chunks(&rows) {
+        for chunk in statement_chunks(&rows) {
             conn.execute(&channel_upsert(chunk)).await?;
         }
         Ok(())

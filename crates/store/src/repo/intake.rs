@@ -3,11 +3,11 @@
 //! recently (the anti-fraud rules decide with these), and the stored facts a receipt is built from.
 //! Storage itself is `survey`; the decisions are the caller's.
 
-use super::chunking::fixed_chunks;
+use super::chunking::statement_chunks;
 use crate::entities::{organization, response};
 use crate::error::{Result, StoreError};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{Condition, ConnectionTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use std::collections::{HashMap, HashSet};
 
 /// The stored facts of a response a client is told about (never its answers or its review status).
@@ -27,7 +27,7 @@ pub async fn devices_seen<C: ConnectionTrait>(
     since: i64,
 ) -> Result<HashSet<(String, i32)>> {
     let mut out = HashSet::new();
-    for chunk in fixed_chunks(devices) {
+    for chunk in statement_chunks(devices) {
         let stmt = Query::select()
             .columns([response::Column::DeviceHash, response::Column::OrganizationId])
             .from(response::Entity)
@@ -43,36 +43,52 @@ pub async fn devices_seen<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Responses stored at or after `since` for each of the given `(source hash, organisation)` pairs (pairs
-/// without any are absent). One indexed range per pair, so the cost follows the batch, not the table.
+/// Responses stored at or after `since` for each of the given `(source hash, organisation)` pairs, counted
+/// up to `cap` (the caller only asks whether a pair reached it); pairs without any are absent.
+///
+/// One statement for the whole batch: a `UNION ALL` of one bounded count per pair, each read from the
+/// index `(ip_hash, organization_id, created_at)` alone, so the cost follows the batch and the cap, never
+/// the table — even when one address (a carrier's NAT) sends thousands of responses.
 pub async fn source_counts<C: ConnectionTrait>(
     conn: &C,
     pairs: &[(String, i32)],
     since: i64,
+    cap: u64,
 ) -> Result<HashMap<(String, i32), u64>> {
+    let backend = conn.get_database_backend();
+    let cap = i64::try_from(cap).unwrap_or(i64::MAX);
     let mut out = HashMap::new();
-    for chunk in fixed_chunks(pairs) {
-        let mut any = Condition::any();
-        for (source, org) in chunk {
-            any = any.add(
-                Condition::all()
-                    .add(Expr::col(response::Column::IpHash).eq(source.clone()))
-                    .add(Expr::col(response::Column::OrganizationId).eq(*org))
-                    .add(Expr::col(response::Column::CreatedAt).gte(since)),
-            );
+    for chunk in statement_chunks(pairs) {
+        let mut sql = String::new();
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 4);
+        for (i, (source, org)) in chunk.iter().enumerate() {
+            let n = values.len();
+            let p = |k: usize| match backend {
+                DatabaseBackend::Postgres => format!("${}", n + k),
+                _ => "?".to_string(),
+            };
+            if i > 0 {
+                sql.push_str(" UNION ALL ");
+            }
+            // `i` is this loop's own counter, not input.
+            sql.push_str(&format!(
+                "SELECT CAST({i} AS BIGINT) AS i, (SELECT COUNT(*) FROM (SELECT 1 AS one FROM response \
+                 WHERE ip_hash = {} AND organization_id = {} AND created_at >= {} LIMIT {}) AS recent) AS n",
+                p(1),
+                p(2),
+                p(3),
+                p(4)
+            ));
+            values.extend([source.clone().into(), (*org).into(), since.into(), cap.into()]);
         }
-        let stmt = Query::select()
-            .columns([response::Column::IpHash, response::Column::OrganizationId])
-            .expr_as(Expr::col(response::Column::Id).count(), Alias::new("n"))
-            .from(response::Entity)
-            .cond_where(any)
-            .group_by_columns([response::Column::IpHash, response::Column::OrganizationId])
-            .to_owned();
-        for row in conn.query_all(&stmt).await? {
-            let source: String = row.try_get("", "ip_hash").map_err(StoreError::Db)?;
-            let org: i32 = row.try_get("", "organization_id").map_err(StoreError::Db)?;
+        for row in conn.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
+            let i: i64 = row.try_get("", "i").map_err(StoreError::Db)?;
             let n: i64 = row.try_get("", "n").map_err(StoreError::Db)?;
-            out.insert((source, org), u64::try_from(n).unwrap_or(0));
+            if n > 0
+                && let Some(pair) = usize::try_from(i).ok().and_then(|i| chunk.get(i))
+            {
+                out.insert(pair.clone(), u64::try_from(n).unwrap_or(0));
+            }
         }
     }
     Ok(out)

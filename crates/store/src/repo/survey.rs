@@ -98,11 +98,11 @@ pub async fn insert(db: &Db, r: &NewResponse) -> Result<Outcome> {
 }
 
 /// Inserts the rows whose id is new, without touching the counters: one multi-row
-/// `INSERT … ON CONFLICT DO NOTHING RETURNING id` per chunk (of the fixed sizes of `chunking`, so the
-/// statements stay prepared). Returns the ids inserted.
+/// `INSERT … ON CONFLICT DO NOTHING RETURNING id` per chunk (`chunking`: one for a usual batch). Returns
+/// the ids inserted.
 pub async fn insert_rows<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) -> Result<HashSet<String>> {
     let mut inserted: HashSet<String> = HashSet::with_capacity(batch.len());
-    for chunk in super::chunking::fixed_chunks(batch) {
+    for chunk in super::chunking::statement_chunks(batch) {
         let stmt = response::Entity::insert_many(chunk.iter().map(to_active))
             .on_conflict(OnConflict::column(response::Column::Id).do_nothing().to_owned())
             .into_query()

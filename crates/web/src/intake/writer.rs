@@ -138,13 +138,23 @@ async fn commit(db: &Db, rules: &Rules, jobs: Vec<Job>, on_commit: &OnCommit) {
             HashMap::new()
         }
     };
-    let mut changed = Vec::new();
+    // Cached pages of the organisations whose counters changed are dropped before anyone is answered,
+    // so a client that reloads the page after its 201 sees its response counted.
+    let mut changed: Vec<String> = responses
+        .iter()
+        .zip(&outcomes)
+        .zip(&waiting)
+        .filter(|((r, o), _)| matches!(o, Ok(Outcome::Created)) && r.flag_reason.is_none())
+        .map(|(_, (public_id, _))| public_id.clone())
+        .collect();
+    if !changed.is_empty() {
+        changed.sort_unstable();
+        changed.dedup();
+        on_commit(&changed);
+    }
     for ((r, outcome), (public_id, reply)) in responses.iter().zip(outcomes).zip(waiting) {
         let result = match outcome {
             Ok(Outcome::Created) => {
-                if r.flag_reason.is_none() {
-                    changed.push(public_id.clone());
-                }
                 metrics::counter!("nok_intake_stored_total", "flagged" => r.flag_reason.is_some().to_string())
                     .increment(1);
                 Ok(Stored { receipt: receipt_of(r, public_id), created: true })
@@ -160,11 +170,6 @@ async fn commit(db: &Db, rules: &Rules, jobs: Vec<Job>, on_commit: &OnCommit) {
             Err(e) => Err(WriteError::Store(e)),
         };
         let _ = reply.send(result);
-    }
-    if !changed.is_empty() {
-        changed.sort_unstable();
-        changed.dedup();
-        on_commit(&changed);
     }
 }
 
@@ -195,7 +200,7 @@ async fn screen(db: &Db, rules: &Rules, responses: &mut [NewResponse]) -> nok_st
     sources.dedup();
     let at = now();
     let mut seen = intake::devices_seen(&db.write, &devices, at - rules.device_window_secs).await?;
-    let mut counts = intake::source_counts(&db.write, &sources, at - rules.burst_window_secs).await?;
+    let mut counts = intake::source_counts(&db.write, &sources, at - rules.burst_window_secs, rules.burst_max).await?;
     for r in responses.iter_mut() {
         let mut reason = None;
         if let Some(device) = &r.device_hash

@@ -76,16 +76,17 @@ impl Portal {
 
     /// Drops the cached figures and pages of these organisations (their counters changed).
     pub fn invalidate(&self, organization_ids: &[i32]) {
-        self.inner.orgs.remove_where(|f| organization_ids.binary_search(&f.org.id).is_ok());
+        // Pages first: that bumps the generation, so figures being read right now are not kept.
         self.inner.pages.clear();
+        self.inner.orgs.remove_where(|f| organization_ids.binary_search(&f.org.id).is_ok());
     }
 
     /// Drops the cached figures and pages of these organisations, by public id (after a commit).
     pub fn invalidate_public(&self, public_ids: &[String]) {
+        self.inner.pages.remove(public_ids);
         for id in public_ids {
             self.inner.orgs.remove(id);
         }
-        self.inner.pages.remove(public_ids);
     }
 
     /// The rendered anonymous organisation pages.
@@ -100,10 +101,10 @@ impl Portal {
 
     /// Drops every cached figure (results were published).
     pub fn clear(&self) {
+        self.inner.pages.clear();
         self.inner.orgs.remove_where(|_| true);
         self.inner.regions.remove_where(|_| true);
         self.inner.country.remove_where(|_| true);
-        self.inner.pages.clear();
     }
 
     /// What the public sees of `filter` in `period`: published values where published, live otherwise.
@@ -142,6 +143,7 @@ impl Portal {
         if let Some(hit) = self.inner.orgs.get(&public_id.to_string()) {
             return Ok(hit);
         }
+        let generation = self.inner.pages.generation();
         let org = organizations::by_public_id(&db.read, public_id).await?;
         let period = current_period();
         let filter = ResultFilter { organization_id: Some(org.id), ..ResultFilter::default() };
@@ -150,7 +152,10 @@ impl Portal {
         let channels = survey_stats::channel_counts(&db.read, org.id, period).await?;
         let region = self.region(db, &org.region_code, period).await?;
         let figures = Arc::new(OrgFigures::new(org, period, result, history, channels, &region, self.min_responses()));
-        self.inner.orgs.put(public_id.to_string(), figures.clone());
+        if self.inner.pages.generation() == generation {
+            // Nothing was dropped while these were read: they are current.
+            self.inner.orgs.put(public_id.to_string(), figures.clone());
+        }
         Ok(figures)
     }
 }

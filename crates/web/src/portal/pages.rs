@@ -11,6 +11,7 @@
 
 use super::cache::TtlCache;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// How long a rendered page is reused at most.
@@ -53,6 +54,8 @@ pub type PageKey = (String, bool);
 pub struct PageCache {
     slot: String,
     pages: TtlCache<PageKey, Arc<RenderedPage>>,
+    /// Bumped by every drop: a page (or figures) computed from data read before a drop is not kept.
+    generation: AtomicU64,
 }
 
 impl Default for PageCache {
@@ -61,6 +64,7 @@ impl Default for PageCache {
             // Random per process: user text on a page cannot contain it by chance or on purpose.
             slot: format!("slot{}", uuid::Uuid::new_v4().simple()),
             pages: TtlCache::new(PAGE_TTL, MAX_PAGES),
+            generation: AtomicU64::new(0),
         }
     }
 }
@@ -75,15 +79,24 @@ impl PageCache {
         self.pages.get(key)
     }
 
-    /// Keeps a page rendered with [`PageCache::slot`] as its token.
-    pub fn put(&self, key: PageKey, html: &str) -> Arc<RenderedPage> {
+    /// The current generation; read it before reading what a page shows.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// A page rendered with [`PageCache::slot`] as its token, kept unless something was dropped since
+    /// `generation` (then its data may predate the change, and it serves only this request).
+    pub fn put(&self, key: PageKey, html: &str, generation: u64) -> Arc<RenderedPage> {
         let page = Arc::new(RenderedPage::new(html, &self.slot));
-        self.pages.put(key, page.clone());
+        if self.generation() == generation {
+            self.pages.put(key, page.clone());
+        }
         page
     }
 
     /// Drops both variants of these organisations' pages.
     pub fn remove(&self, public_ids: &[String]) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         for id in public_ids {
             self.pages.remove(&(id.clone(), false));
             self.pages.remove(&(id.clone(), true));
@@ -91,6 +104,7 @@ impl PageCache {
     }
 
     pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         self.pages.remove_where(|_| true);
     }
 }
@@ -103,11 +117,21 @@ mod tests {
     fn every_slot_gets_the_token() {
         let cache = PageCache::default();
         let html = format!("<input value=\"{0}\"><p>x</p><input value=\"{0}\">", cache.slot());
-        let page = cache.put(("o1".into(), false), &html);
+        let page = cache.put(("o1".into(), false), &html, cache.generation());
         assert_eq!(page.with_token("T"), "<input value=\"T\"><p>x</p><input value=\"T\">");
         assert!(cache.get(&("o1".into(), false)).is_some());
         assert!(cache.get(&("o1".into(), true)).is_none());
         cache.remove(&["o1".into()]);
+        assert!(cache.get(&("o1".into(), false)).is_none());
+    }
+
+    #[test]
+    fn a_page_rendered_before_a_drop_is_not_kept() {
+        let cache = PageCache::default();
+        let before = cache.generation();
+        cache.remove(&["o2".into()]);
+        let page = cache.put(("o1".into(), false), "<p>old</p>", before);
+        assert_eq!(page.with_token("T"), "<p>old</p>", "it still serves the request that rendered it");
         assert!(cache.get(&("o1".into(), false)).is_none());
     }
 

@@ -253,9 +253,10 @@ async fn organization(State(state): State<AppState>, ctx: Ctx, Path(public_id): 
     let rendered = match pages.get(&key) {
         Some(hit) => hit,
         None => {
+            let generation = pages.generation();
             let anonymous = Ctx { csrf: pages.slot().to_string(), ..ctx.clone() };
             let html = render_organization(&state, anonymous, &key.0).await?;
-            pages.put(key, &html)
+            pages.put(key, &html, generation)
         }
     };
     Ok(Html(rendered.with_token(&ctx.csrf)).into_response())

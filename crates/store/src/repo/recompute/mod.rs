@@ -256,7 +256,7 @@ async fn write(txn: &DatabaseTransaction, acc: &Accumulator) -> Result<Recompute
         columns.push(Alias::new(format!("q{q}_yes")));
         columns.push(Alias::new(format!("q{q}_no")));
     }
-    for chunk in super::chunking::fixed_chunks(&acc.groups) {
+    for chunk in super::chunking::statement_chunks(&acc.groups) {
         let mut insert = Query::insert();
         insert.into_table(Alias::new("survey_counter")).columns(columns.clone());
         for g in chunk {
@@ -277,7 +277,7 @@ async fn write(txn: &DatabaseTransaction, acc: &Accumulator) -> Result<Recompute
             g.channels.iter().enumerate().filter(|(_, n)| **n > 0).map(move |(c, n)| (g, acc.channels[c].as_str(), *n))
         })
         .collect();
-    for chunk in super::chunking::fixed_chunks(&channel_rows) {
+    for chunk in super::chunking::statement_chunks(&channel_rows) {
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new("channel_counter"))
