@@ -70,18 +70,23 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer (needs a Tokio runtime). It ends when every `Writer` handle is dropped.
     ///
-    /// The writer runs on its own thread, driving its future with the runtime's I/O and timers
-    /// (`Handle::block_on`): every batch takes a dozen database round trips, and as a task among
-    /// hundreds of busy request tasks it would wait in the run queue after each one, so its batches
-    /// would take many times longer under load.
+    /// On SQLite the writer runs on its own thread (`Handle::block_on`): each batch takes several round
+    /// trips to SQLite's worker thread, and as a task among hundreds of busy request tasks it would wait
+    /// in the run queue after each one. On PostgreSQL it stays a task: its round trips are socket reads
+    /// that the runtime's I/O driver wakes, and that driver is polled by the runtime's own workers.
     pub fn start(db: Db, rules: Rules, batch_max: usize, queue: usize, on_commit: OnCommit) -> Writer {
         let (tx, rx) = mpsc::channel(queue.max(1));
-        let runtime = tokio::runtime::Handle::current();
+        let sqlite = db.is_sqlite();
         let writer = run(db, rules, batch_max.max(1), rx, on_commit);
-        std::thread::Builder::new()
-            .name("nok-intake-writer".into())
-            .spawn(move || runtime.block_on(writer))
-            .expect("the intake writer thread starts");
+        if sqlite {
+            let runtime = tokio::runtime::Handle::current();
+            std::thread::Builder::new()
+                .name("nok-intake-writer".into())
+                .spawn(move || runtime.block_on(writer))
+                .expect("the intake writer thread starts");
+        } else {
+            tokio::spawn(writer);
+        }
         Writer { tx }
     }
 
