@@ -75,7 +75,6 @@ pub(super) async fn rebuild(txn: &DatabaseTransaction, period: Option<i32>) -> R
         .ok_or_else(|| StoreError::Invalid("recompute: no totals".into()))?;
     let responses: i64 = row.try_get_by_index(0).map_err(StoreError::Db)?;
     let scanned: i64 = row.try_get_by_index(1).map_err(StoreError::Db)?;
-    txn.execute_unprepared("DROP TABLE recompute_groups").await?;
     Ok(RecomputeReport {
         groups,
         responses: u64::try_from(responses).unwrap_or(0),
