@@ -64,14 +64,14 @@ fn gen_strategy(orgs: usize) -> impl Strategy<Value = Vec<Gen>> {
 /// One `channel_counter` row: organisation, period, channel, responses.
 type ChannelRow = (i64, i64, String, i64);
 
-/// The counter rows a correct store must hold after `gens`: the first submission of each id counts,
-/// unless flagged; only bits of q1…q15 count, and «Да» only where answered.
-fn model(gens: &[Gen], org_ids: &[i32]) -> (Vec<Vec<i64>>, Vec<ChannelRow>) {
+/// The counter rows a correct store must hold after `gens`: the first submission of each id counts when
+/// `included` says so (as sent: unless flagged); only bits of q1…q15 count, and «Да» only where answered.
+fn model(gens: &[Gen], org_ids: &[i32], included: impl Fn(&Gen) -> bool) -> (Vec<Vec<i64>>, Vec<ChannelRow>) {
     let mut seen = HashSet::new();
     let mut survey: BTreeMap<(i32, i32), Vec<AnswerMask>> = BTreeMap::new();
     let mut channels: BTreeMap<(i64, i64, String), i64> = BTreeMap::new();
     for g in gens {
-        if !seen.insert(g.id_slot) || g.flagged {
+        if !seen.insert(g.id_slot) || !included(g) {
             continue;
         }
         let key = (org_ids[g.org], PERIODS[g.period]);
@@ -132,7 +132,7 @@ async fn check_case(db: &Db, org_ids: &[i32], gens: &[Gen]) -> Result<(), TestCa
     let ids: Vec<uuid::Uuid> = (0..24).map(|_| uuid::Uuid::new_v4()).collect();
     submit(db, gens, org_ids, &ids).await;
     let live = counter_tables(db).await;
-    prop_assert_eq!(&live, &model(gens, org_ids), "live counters differ from the model");
+    prop_assert_eq!(&live, &model(gens, org_ids, |g| !g.flagged), "live counters differ from the model");
 
     let report = scores::recompute(db, None).await.unwrap();
     prop_assert_eq!(&counter_tables(db).await, &live, "full recompute differs from the live counters");
@@ -141,7 +141,22 @@ async fn check_case(db: &Db, org_ids: &[i32], gens: &[Gen]) -> Result<(), TestCa
     // Recomputing one period leaves the other period's counters as they were.
     scores::recompute(db, Some(PERIODS[0])).await.unwrap();
     prop_assert_eq!(&counter_tables(db).await, &live, "period recompute differs");
+
+    // The counters follow status changes and deletions too (the triggers of m0014).
+    db.write.execute_unprepared("UPDATE response SET status = 'accepted' WHERE status = 'flagged'").await.unwrap();
+    let accepted = without_empty(counter_tables(db).await);
+    prop_assert_eq!(&accepted, &model(gens, org_ids, |_| true), "after accepting the flagged responses");
+    db.write.execute_unprepared("DELETE FROM response WHERE channel = 'phone'").await.unwrap();
+    let deleted = without_empty(counter_tables(db).await);
+    prop_assert_eq!(&deleted, &model(gens, org_ids, |g| CHANNELS[g.channel] != "phone"), "after deleting");
+    scores::recompute(db, None).await.unwrap();
+    prop_assert_eq!(&counter_tables(db).await, &deleted, "recompute after the changes");
     Ok(())
+}
+
+/// The counter tables without rows that went back to zero (a recompute writes none).
+fn without_empty((survey, channels): (Vec<Vec<i64>>, Vec<ChannelRow>)) -> (Vec<Vec<i64>>, Vec<ChannelRow>) {
+    (survey.into_iter().filter(|row| row[2] != 0).collect(), channels.into_iter().filter(|c| c.3 != 0).collect())
 }
 
 #[test]

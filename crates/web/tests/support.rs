@@ -15,7 +15,7 @@ pub use nok_store::db::testing::record;
 
 pub struct Server {
     pub base: String,
-    pub db: TestDb,
+    pub db: std::sync::Arc<TestDb>,
 }
 
 pub async fn start(backend: &str) -> Server {
@@ -24,7 +24,15 @@ pub async fn start(backend: &str) -> Server {
 
 /// [`start`] with a changed configuration (e.g. intake limits).
 pub async fn start_with(backend: &str, configure: impl FnOnce(&mut WebConfig)) -> Server {
-    let db = testing::fresh(backend).await;
+    serve(std::sync::Arc::new(testing::fresh(backend).await), configure).await
+}
+
+/// Another server over the same database, with its own state (intake writer, caches), as after a restart.
+pub async fn restart_with(server: &Server, configure: impl FnOnce(&mut WebConfig)) -> Server {
+    serve(server.db.clone(), configure).await
+}
+
+async fn serve(db: std::sync::Arc<TestDb>, configure: impl FnOnce(&mut WebConfig)) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let base = format!("http://{addr}");

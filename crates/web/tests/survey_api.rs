@@ -8,7 +8,7 @@ mod survey_common;
 use nok_methodology::Sphere;
 use nok_store::db::testing::backends;
 use serde_json::{Value, json};
-use support::{client, start, start_with};
+use support::{client, restart_with, start, start_with};
 use survey_common::*;
 
 #[tokio::test]
@@ -316,6 +316,25 @@ async fn a_burst_from_one_source_is_stored_flagged_not_counted() {
     let flagged: Vec<_> = all_stored(&s).await.into_iter().filter(|r| r.status == "flagged").collect();
     assert_eq!(flagged.len(), 2);
     assert!(flagged.iter().all(|r| r.flag_reason.as_deref() == Some("burst") && r.organization_id == o.id));
+}
+
+/// On SQLite the writer screens from memory; a restarted server reads that memory back from the database,
+/// so a burst spread across a restart is still flagged.
+#[tokio::test]
+async fn a_burst_across_a_restart_is_still_flagged() {
+    let s = start_with("sqlite", |c| c.intake.burst_max = 3).await;
+    let o = org(&s, 6, "76", Sphere::Culture, "Библиотека").await;
+    for _ in 0..2 {
+        assert_eq!(post(&s, &submission(&o.public_id, "qr_poster", all_yes(Sphere::Culture))).await.0, 201);
+    }
+    let restarted = restart_with(&s, |c| c.intake.burst_max = 3).await;
+    for _ in 0..3 {
+        assert_eq!(post(&restarted, &submission(&o.public_id, "qr_poster", all_yes(Sphere::Culture))).await.0, 201);
+    }
+    assert_eq!(counted(&s, &o).await, 3, "two before the restart and one after");
+    let flagged: Vec<_> = all_stored(&s).await.into_iter().filter(|r| r.status == "flagged").collect();
+    assert_eq!(flagged.len(), 2);
+    assert!(flagged.iter().all(|r| r.flag_reason.as_deref() == Some("burst")));
 }
 
 #[tokio::test]

@@ -17,6 +17,8 @@ mod m0009_municipality;
 mod m0010_snapshot_inputs;
 mod m0011_region_checklists;
 mod m0012_improvement_plans;
+mod m0013_response_time;
+mod m0014_counter_triggers;
 
 pub struct Migrator;
 
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_snapshot_inputs::Migration),
             Box::new(m0011_region_checklists::Migration),
             Box::new(m0012_improvement_plans::Migration),
+            Box::new(m0013_response_time::Migration),
+            Box::new(m0014_counter_triggers::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@
 
 use super::Page;
 use super::audit::{self, Entry};
-use super::survey::{self, STATUS_ACCEPTED, STATUS_FLAGGED};
+use super::survey::{STATUS_ACCEPTED, STATUS_FLAGGED};
 use crate::Db;
 use crate::entities::{organization, response};
 use crate::error::{Result, StoreError};
@@ -144,10 +144,7 @@ pub async fn decide(db: &Db, actor: &Actor, id: &uuid::Uuid, decision: Decision)
     if changed != 1 {
         return Err(StoreError::Conflict(format!("response {id} was decided meanwhile")));
     }
-    if decision == Decision::Accept {
-        let (asked, yes) = (u16::try_from(r.asked).unwrap_or(0), u16::try_from(r.yes).unwrap_or(0));
-        survey::add_to_counters(&txn, r.organization_id, r.period, &r.channel, asked, yes, 1).await?;
-    }
+    // Accepting counts the response: the status change fires the counter triggers (m0014).
     audit::record(
         &txn,
         actor,

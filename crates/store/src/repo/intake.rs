@@ -43,6 +43,43 @@ pub async fn devices_seen<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// The facts the anti-fraud rules count of one stored response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Screened {
+    pub device_hash: Option<String>,
+    pub ip_hash: Option<String>,
+    pub organization_id: i32,
+    pub created_at: i64,
+}
+
+/// The newest `limit` responses stored at or after `since`, oldest first (read through the index on
+/// `created_at`).
+pub async fn stored_since<C: ConnectionTrait>(conn: &C, since: i64, limit: u64) -> Result<Vec<Screened>> {
+    let stmt = Query::select()
+        .columns([
+            response::Column::DeviceHash,
+            response::Column::IpHash,
+            response::Column::OrganizationId,
+            response::Column::CreatedAt,
+        ])
+        .from(response::Entity)
+        .and_where(Expr::col(response::Column::CreatedAt).gte(since))
+        .order_by(response::Column::CreatedAt, sea_orm::Order::Desc)
+        .limit(limit)
+        .to_owned();
+    let mut out = Vec::new();
+    for row in conn.query_all(&stmt).await? {
+        out.push(Screened {
+            device_hash: row.try_get("", "device_hash").map_err(StoreError::Db)?,
+            ip_hash: row.try_get("", "ip_hash").map_err(StoreError::Db)?,
+            organization_id: row.try_get("", "organization_id").map_err(StoreError::Db)?,
+            created_at: row.try_get("", "created_at").map_err(StoreError::Db)?,
+        });
+    }
+    out.reverse();
+    Ok(out)
+}
+
 /// Responses stored at or after `since` for each of the given `(source hash, organisation)` pairs, counted
 /// up to `cap` (the caller only asks whether a pair reached it); pairs without any are absent.
 ///

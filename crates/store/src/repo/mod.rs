@@ -7,7 +7,6 @@ pub mod checklist_evidence;
 pub mod checklist_lists;
 pub mod checklists;
 pub mod chunking;
-pub mod counters;
 pub mod feedback;
 pub mod flagged;
 pub mod images;

@@ -1,6 +1,7 @@
-//! Survey intake storage: a response is stored exactly once (keyed by its client-generated UUID), and in
-//! the same transaction the live counters of its organisation and period are incremented. A full
-//! recompute from raw responses must always give the same counters.
+//! Survey intake storage: a response is stored exactly once (keyed by its client-generated UUID). The live
+//! counters of its organisation and period are incremented by the database in the same statement
+//! (triggers on `response`, migration `m0014_counter_triggers`) when it is stored accepted, and when a
+//! flagged one is accepted later. A full recompute from raw responses must always give the same counters.
 
 use crate::Db;
 use crate::entities::response;
@@ -58,21 +59,8 @@ fn to_active(r: &NewResponse) -> response::ActiveModel {
     }
 }
 
-/// Adds one response's answers to the counters of (organisation, period), creating the rows if needed.
-pub async fn add_to_counters<C: ConnectionTrait>(
-    conn: &C,
-    organization_id: i32,
-    period: i32,
-    channel: &str,
-    asked: u16,
-    yes: u16,
-    sign: i64,
-) -> Result<()> {
-    super::counters::add_response(conn, organization_id, period, channel, asked, yes, sign).await
-}
-
-/// Stores a response if its id is new, without touching the counters.
-async fn insert_row<C: ConnectionTrait>(conn: &C, r: &NewResponse) -> Result<Outcome> {
+/// Inserts a response if its id is new (an accepted one is counted by the database in the same statement).
+pub async fn insert_in<C: ConnectionTrait>(conn: &C, r: &NewResponse) -> Result<Outcome> {
     let inserted = response::Entity::insert(to_active(r))
         .on_conflict(OnConflict::column(response::Column::Id).do_nothing().to_owned())
         .exec_without_returning(conn)
@@ -80,26 +68,14 @@ async fn insert_row<C: ConnectionTrait>(conn: &C, r: &NewResponse) -> Result<Out
     Ok(if inserted == 0 { Outcome::Duplicate } else { Outcome::Created })
 }
 
-/// Inserts a response if its id is new, updating the counters in the same transaction.
-pub async fn insert_in<C: ConnectionTrait>(conn: &C, r: &NewResponse) -> Result<Outcome> {
-    let outcome = insert_row(conn, r).await?;
-    if outcome == Outcome::Created && r.flag_reason.is_none() {
-        add_to_counters(conn, r.organization_id, r.period, &r.channel, r.asked, r.yes, 1).await?;
-    }
-    Ok(outcome)
-}
-
-/// Inserts one response in its own transaction.
+/// Inserts one response: a single statement, committed on its own (its counter update is part of it).
 pub async fn insert(db: &Db, r: &NewResponse) -> Result<Outcome> {
-    let txn = db.write.begin().await?;
-    let outcome = insert_in(&txn, r).await?;
-    txn.commit().await?;
-    Ok(outcome)
+    insert_in(&db.write, r).await
 }
 
-/// Inserts the rows whose id is new, without touching the counters: one multi-row
-/// `INSERT … ON CONFLICT DO NOTHING RETURNING id` per chunk (`chunking`: one for a usual batch). Returns
-/// the ids inserted.
+/// Inserts the rows whose id is new: one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING id` per chunk
+/// (`chunking`: one for a usual batch); the database counts the accepted ones in the same statement.
+/// Returns the ids inserted.
 pub async fn insert_rows<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) -> Result<HashSet<String>> {
     let mut inserted: HashSet<String> = HashSet::with_capacity(batch.len());
     for chunk in super::chunking::statement_chunks(batch) {
@@ -116,24 +92,16 @@ pub async fn insert_rows<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) ->
 }
 
 /// Inserts a batch in one transaction (group commit); outcomes in input order. An id repeated within
-/// the batch counts as created once, at its first occurrence. The counters of the whole batch are
-/// updated at its end with one statement per counter table.
+/// the batch counts as created once, at its first occurrence.
 pub async fn insert_batch(db: &Db, batch: &[NewResponse]) -> Result<Vec<Outcome>> {
     let txn = db.write.begin().await?;
     let mut inserted = insert_rows(&txn, batch).await?;
-    let mut out = Vec::with_capacity(batch.len());
-    let mut counters = super::counters::Pending::default();
-    for r in batch {
-        // `remove`: a second occurrence of the same id in this batch is a repeat.
-        let outcome = if inserted.remove(&r.id.to_string()) { Outcome::Created } else { Outcome::Duplicate };
-        if outcome == Outcome::Created && r.flag_reason.is_none() {
-            counters.add(r.organization_id, r.period, &r.channel, r.asked, r.yes, 1);
-        }
-        out.push(outcome);
-    }
-    counters.flush(&txn).await?;
     txn.commit().await?;
-    Ok(out)
+    // `remove`: a second occurrence of the same id in this batch is a repeat.
+    Ok(batch
+        .iter()
+        .map(|r| if inserted.remove(&r.id.to_string()) { Outcome::Created } else { Outcome::Duplicate })
+        .collect())
 }
 
 /// A stored response by id.

@@ -15,6 +15,7 @@ pub mod channel;
 pub mod errors;
 pub mod limits;
 pub mod orgs;
+pub mod recent;
 pub mod validate;
 pub mod writer;
 

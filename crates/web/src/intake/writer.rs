@@ -4,7 +4,10 @@
 //! A request is therefore acknowledged only after its response is durably committed, and many requests
 //! share one commit.
 //!
-//! Anti-fraud rules decided here, from the database (so they hold across instances and restarts):
+//! Anti-fraud rules decided here, from what is stored (so they hold across restarts and, on PostgreSQL,
+//! across instances). On SQLite this process is the only writer, and the writer counts recent responses in
+//! memory (`recent`, filled from the database at start); on PostgreSQL, or while that memory does not
+//! cover a whole window, it asks the database:
 //! * **device repeat** — the same device cookie already sent a response for the organisation within the
 //!   window (24 h by default): the new one is stored *flagged*, not dropped;
 //! * **burst** — one source (hashed client address) already sent `burst_max` responses for the organisation
@@ -12,11 +15,12 @@
 //!
 //! Flagged responses stay out of the counters until an authority accepts them (`repo::flagged`).
 
+use super::recent::Recent;
 use nok_store::Db;
 use nok_store::repo::intake::{self, Receipt};
 use nok_store::repo::survey::{self, NewResponse, Outcome};
 use nok_store::time_util::now;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -98,19 +102,47 @@ impl Writer {
     }
 }
 
+/// Entries each window of the writer's memory holds at most (about 40 MB each when full).
+const MEMORY_CAPACITY: usize = 1_000_000;
+
 async fn run(db: Db, rules: Rules, batch_max: usize, mut rx: mpsc::Receiver<Job>, on_commit: OnCommit) {
+    let mut memory = if db.is_sqlite() { remember(&db, &rules).await } else { None };
     let mut jobs = Vec::with_capacity(batch_max);
     while rx.recv_many(&mut jobs, batch_max).await > 0 {
         metrics::histogram!("nok_intake_batch_size").record(jobs.len() as f64);
-        commit(&db, &rules, std::mem::take(&mut jobs), &on_commit).await;
+        commit(&db, &rules, memory.as_mut(), std::mem::take(&mut jobs), &on_commit).await;
     }
 }
 
-async fn commit(db: &Db, rules: &Rules, jobs: Vec<Job>, on_commit: &OnCommit) {
+/// The writer's memory of the responses stored within the longer window, read from the database.
+async fn remember(db: &Db, rules: &Rules) -> Option<Recent> {
+    let since = now() - rules.device_window_secs.max(rules.burst_window_secs);
+    let rows = match intake::stored_since(&db.write, since, MEMORY_CAPACITY as u64).await {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading recent responses failed; screening asks the database");
+            return None;
+        }
+    };
+    // When the limit cut the list, only what follows its oldest second is known in full.
+    let complete_since = match rows.first() {
+        Some(oldest) if rows.len() >= MEMORY_CAPACITY => oldest.created_at + 1,
+        _ => since,
+    };
+    let mut recent =
+        Recent::new(rules.device_window_secs, rules.burst_window_secs, MEMORY_CAPACITY, complete_since);
+    for r in &rows {
+        recent.record(r.created_at, r.device_hash.as_deref(), r.ip_hash.as_deref(), r.organization_id);
+    }
+    tracing::info!(responses = rows.len(), "intake screening memory loaded");
+    Some(recent)
+}
+
+async fn commit(db: &Db, rules: &Rules, mut memory: Option<&mut Recent>, jobs: Vec<Job>, on_commit: &OnCommit) {
     let (mut responses, waiting): (Vec<NewResponse>, Vec<(String, oneshot::Sender<_>)>) =
         jobs.into_iter().map(|j| (j.response, (j.public_id, j.reply))).unzip();
     let started = std::time::Instant::now();
-    if let Err(e) = screen(db, rules, &mut responses).await {
+    if let Err(e) = screen(db, rules, memory.as_deref_mut(), &mut responses).await {
         tracing::error!(error = %e, "screening a batch failed");
         return fail_all(waiting, &e.to_string());
     }
@@ -143,6 +175,11 @@ async fn commit(db: &Db, rules: &Rules, jobs: Vec<Job>, on_commit: &OnCommit) {
             HashMap::new()
         }
     };
+    if let Some(memory) = memory {
+        for (r, _) in responses.iter().zip(&outcomes).filter(|(_, o)| matches!(o, Ok(Outcome::Created))) {
+            memory.record(r.created_at, r.device_hash.as_deref(), r.ip_hash.as_deref(), r.organization_id);
+        }
+    }
     // Cached pages of the organisations whose counters changed are dropped before anyone is answered,
     // so a client that reloads the page after its 201 sees its response counted.
     let mut changed: Vec<String> = responses
@@ -195,17 +232,17 @@ fn receipt_of(r: &NewResponse, public_id: String) -> Receipt {
 }
 
 /// Sets `flag_reason` on the responses of the batch that break a rule, in arrival order.
-async fn screen(db: &Db, rules: &Rules, responses: &mut [NewResponse]) -> nok_store::error::Result<()> {
-    let mut devices: Vec<String> = responses.iter().filter_map(|r| r.device_hash.clone()).collect();
-    devices.sort_unstable();
-    devices.dedup();
-    let mut sources: Vec<(String, i32)> =
-        responses.iter().filter_map(|r| r.ip_hash.clone().map(|s| (s, r.organization_id))).collect();
-    sources.sort_unstable();
-    sources.dedup();
+async fn screen(
+    db: &Db,
+    rules: &Rules,
+    memory: Option<&mut Recent>,
+    responses: &mut [NewResponse],
+) -> nok_store::error::Result<()> {
     let at = now();
-    let mut seen = intake::devices_seen(&db.write, &devices, at - rules.device_window_secs).await?;
-    let mut counts = intake::source_counts(&db.write, &sources, at - rules.burst_window_secs, rules.burst_max).await?;
+    let (mut seen, mut counts) = match memory.and_then(|m| m.ready(at).then_some(m)) {
+        Some(memory) => remembered(memory, rules, responses),
+        None => stored(db, rules, responses, at).await?,
+    };
     for r in responses.iter_mut() {
         let mut reason = None;
         if let Some(device) = &r.device_hash
@@ -223,4 +260,41 @@ async fn screen(db: &Db, rules: &Rules, responses: &mut [NewResponse]) -> nok_st
         r.flag_reason = reason.map(str::to_string);
     }
     Ok(())
+}
+
+/// (device, organisation) pairs seen within the device window, and responses per (source, organisation)
+/// within the burst window (up to `burst_max`), for the pairs of the batch.
+type Screening = (HashSet<(String, i32)>, HashMap<(String, i32), u64>);
+
+/// The batch's pairs as the writer's memory counts them.
+fn remembered(memory: &Recent, rules: &Rules, responses: &[NewResponse]) -> Screening {
+    let (mut seen, mut counts) = (HashSet::new(), HashMap::new());
+    for r in responses {
+        if let Some(device) = &r.device_hash
+            && memory.devices.count(memory.key(device, r.organization_id)) > 0
+        {
+            seen.insert((device.clone(), r.organization_id));
+        }
+        if let Some(source) = &r.ip_hash {
+            let n = memory.sources.count(memory.key(source, r.organization_id));
+            if n > 0 {
+                counts.insert((source.clone(), r.organization_id), u64::from(n).min(rules.burst_max));
+            }
+        }
+    }
+    (seen, counts)
+}
+
+/// The batch's pairs as the database counts them.
+async fn stored(db: &Db, rules: &Rules, responses: &[NewResponse], at: i64) -> nok_store::error::Result<Screening> {
+    let mut devices: Vec<String> = responses.iter().filter_map(|r| r.device_hash.clone()).collect();
+    devices.sort_unstable();
+    devices.dedup();
+    let mut sources: Vec<(String, i32)> =
+        responses.iter().filter_map(|r| r.ip_hash.clone().map(|s| (s, r.organization_id))).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let seen = intake::devices_seen(&db.write, &devices, at - rules.device_window_secs).await?;
+    let counts = intake::source_counts(&db.write, &sources, at - rules.burst_window_secs, rules.burst_max).await?;
+    Ok((seen, counts))
 }
