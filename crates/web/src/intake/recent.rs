@@ -14,8 +14,8 @@
 //! Keys are 64-bit keyed hashes (the key is random per process, so nobody can aim a collision); two
 //! distinct pairs sharing one would at worst flag a response for review, never drop it.
 
-use std::collections::hash_map::{Entry, HashMap};
 use std::collections::VecDeque;
+use std::collections::hash_map::{Entry, HashMap};
 use std::hash::{BuildHasher, RandomState};
 
 /// Counts of stored responses per key within a sliding time window.
@@ -33,13 +33,7 @@ pub struct Window {
 impl Window {
     /// An empty window that knows every response stored at or after `complete_since`.
     pub fn new(secs: i64, capacity: usize, complete_since: i64) -> Window {
-        Window {
-            secs,
-            capacity: capacity.max(1),
-            order: VecDeque::new(),
-            counts: HashMap::new(),
-            complete_since,
-        }
+        Window { secs, capacity: capacity.max(1), order: VecDeque::new(), counts: HashMap::new(), complete_since }
     }
 
     /// The window's length in seconds.

@@ -129,8 +129,7 @@ async fn remember(db: &Db, rules: &Rules) -> Option<Recent> {
         Some(oldest) if rows.len() >= MEMORY_CAPACITY => oldest.created_at + 1,
         _ => since,
     };
-    let mut recent =
-        Recent::new(rules.device_window_secs, rules.burst_window_secs, MEMORY_CAPACITY, complete_since);
+    let mut recent = Recent::new(rules.device_window_secs, rules.burst_window_secs, MEMORY_CAPACITY, complete_since);
     for r in &rows {
         recent.record(r.created_at, r.device_hash.as_deref(), r.ip_hash.as_deref(), r.organization_id);
     }
