@@ -5,6 +5,7 @@
 //! filters by its scope here, in the store — handlers never decide visibility themselves.
 //! This crate must not render HTML or know about HTTP.
 
+pub mod channels;
 pub mod crypto;
 pub mod db;
 pub mod entities;

@@ -95,7 +95,7 @@ fn model(gens: &[Gen], org_ids: &[i32], included: impl Fn(&Gen) -> bool) -> (Vec
 }
 
 async fn clear(db: &Db) {
-    for table in ["response", "survey_counter", "channel_counter"] {
+    for table in ["response", "survey_counter"] {
         db.write.execute_unprepared(&format!("DELETE FROM {table}")).await.unwrap();
     }
 }

@@ -18,7 +18,8 @@ mod m0010_snapshot_inputs;
 mod m0011_region_checklists;
 mod m0012_improvement_plans;
 mod m0013_response_time;
-mod m0014_counter_triggers;
+mod m0014_channel_columns;
+mod m0015_counter_triggers;
 
 pub struct Migrator;
 
@@ -39,7 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_region_checklists::Migration),
             Box::new(m0012_improvement_plans::Migration),
             Box::new(m0013_response_time::Migration),
-            Box::new(m0014_counter_triggers::Migration),
+            Box::new(m0014_channel_columns::Migration),
+            Box::new(m0015_counter_triggers::Migration),
         ]
     }
 }

@@ -59,8 +59,18 @@ fn to_active(r: &NewResponse) -> response::ActiveModel {
     }
 }
 
+/// Refuses a response whose channel the counters have no column for.
+fn check_channel(r: &NewResponse) -> Result<()> {
+    if crate::channels::is_known(&r.channel) {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!("response {}: unknown channel {:?}", r.id, r.channel)))
+    }
+}
+
 /// Inserts a response if its id is new (an accepted one is counted by the database in the same statement).
 pub async fn insert_in<C: ConnectionTrait>(conn: &C, r: &NewResponse) -> Result<Outcome> {
+    check_channel(r)?;
     let inserted = response::Entity::insert(to_active(r))
         .on_conflict(OnConflict::column(response::Column::Id).do_nothing().to_owned())
         .exec_without_returning(conn)
@@ -77,6 +87,7 @@ pub async fn insert(db: &Db, r: &NewResponse) -> Result<Outcome> {
 /// (`chunking`: one for a usual batch); the database counts the accepted ones in the same statement.
 /// Returns the ids inserted.
 pub async fn insert_rows<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) -> Result<HashSet<String>> {
+    batch.iter().try_for_each(check_channel)?;
     let mut inserted: HashSet<String> = HashSet::with_capacity(batch.len());
     for chunk in super::chunking::statement_chunks(batch) {
         let stmt = response::Entity::insert_many(chunk.iter().map(to_active))

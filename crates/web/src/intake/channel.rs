@@ -80,6 +80,7 @@ mod tests {
             assert!(nok_i18n::has(&format!("channel-{}", c.code().replace('_', "-"))), "{c:?}");
         }
         assert_eq!(Channel::from_code("QR_POSTER"), None);
+        assert_eq!(Channel::ALL.map(Channel::code), nok_store::channels::CHANNELS, "the store counts every channel");
         assert!(!Channel::Paper.is_online() && Channel::QrPoster.is_online());
     }
 }

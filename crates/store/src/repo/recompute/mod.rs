@@ -1,4 +1,5 @@
-//! Rebuilding the live counters (`survey_counter`, `channel_counter`) from the accepted raw responses.
+//! Rebuilding the live counters (`survey_counter` with its per-channel columns; `channel_counter` is a view
+//! of them) from the accepted raw responses.
 //!
 //! Responses are stored compactly (two 15-bit masks: asked, answered «Да»), so a recompute is a scan that
 //! adds bits, never a parse. On SQLite one streaming scan of the compact columns (organisation, period,
@@ -15,6 +16,7 @@ mod postgres;
 mod sqlite;
 
 use crate::Db;
+use crate::channels::{CHANNELS, counter_column};
 use crate::error::Result;
 use nok_methodology::{AnswerCounts, QUESTION_COUNT, YesNo};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr};
@@ -35,7 +37,7 @@ pub struct RecomputeReport {
     pub responses: u64,
     /// Responses scanned (accepted or not).
     pub scanned: u64,
-    /// (organisation, period, channel) counter rows written.
+    /// (organisation, period, channel) counts written (non-zero channel columns).
     pub channel_rows: u64,
 }
 
@@ -238,24 +240,27 @@ async fn lock_and_clear(txn: &DatabaseTransaction, period: Option<i32>) -> Resul
         txn.execute_unprepared("LOCK TABLE response IN SHARE MODE").await?;
     }
     // On SQLite the first DELETE takes the database's write lock for the rest of the transaction.
-    for table in ["survey_counter", "channel_counter"] {
-        let mut stmt = Query::delete();
-        stmt.from_table(Alias::new(table));
-        if let Some(p) = period {
-            stmt.and_where(Expr::col(Alias::new("period")).eq(p));
-        }
-        txn.execute(&stmt).await?;
+    let mut stmt = Query::delete();
+    stmt.from_table(Alias::new("survey_counter"));
+    if let Some(p) = period {
+        stmt.and_where(Expr::col(Alias::new("period")).eq(p));
     }
+    txn.execute(&stmt).await?;
     Ok(())
 }
 
-/// Inserts the rebuilt counters.
+/// Inserts the rebuilt counters. Responses of a channel outside [`CHANNELS`] count in `responses` only,
+/// as the triggers count them.
 async fn write(txn: &DatabaseTransaction, acc: &Accumulator) -> Result<RecomputeReport> {
     let mut columns = vec![Alias::new("organization_id"), Alias::new("period"), Alias::new("responses")];
     for q in 1..=QUESTION_COUNT {
         columns.push(Alias::new(format!("q{q}_yes")));
         columns.push(Alias::new(format!("q{q}_no")));
     }
+    columns.extend(CHANNELS.iter().map(|c| Alias::new(counter_column(c))));
+    // Where each counted channel sits in the accumulator's list.
+    let slots: Vec<Option<usize>> = CHANNELS.iter().map(|c| acc.channels.iter().position(|seen| seen == c)).collect();
+    let mut channel_rows = 0u64;
     for chunk in super::chunking::statement_chunks(&acc.groups) {
         let mut insert = Query::insert();
         insert.into_table(Alias::new("survey_counter")).columns(columns.clone());
@@ -266,24 +271,12 @@ async fn write(txn: &DatabaseTransaction, acc: &Accumulator) -> Result<Recompute
                 values.push(count(c.yes).into());
                 values.push(count(c.no).into());
             }
+            for slot in &slots {
+                let n = slot.and_then(|i| g.channels.get(i).copied()).unwrap_or(0);
+                channel_rows += u64::from(n > 0);
+                values.push(count(n).into());
+            }
             insert.values_panic(values);
-        }
-        txn.execute(&insert).await?;
-    }
-    let channel_rows: Vec<(&Group, &str, u64)> = acc
-        .groups
-        .iter()
-        .flat_map(|g| {
-            g.channels.iter().enumerate().filter(|(_, n)| **n > 0).map(move |(c, n)| (g, acc.channels[c].as_str(), *n))
-        })
-        .collect();
-    for chunk in super::chunking::statement_chunks(&channel_rows) {
-        let mut insert = Query::insert();
-        insert
-            .into_table(Alias::new("channel_counter"))
-            .columns(["organization_id", "period", "channel", "responses"].map(Alias::new));
-        for (g, channel, n) in chunk {
-            insert.values_panic([g.organization_id.into(), g.period.into(), (*channel).into(), count(*n).into()]);
         }
         txn.execute(&insert).await?;
     }
@@ -291,7 +284,7 @@ async fn write(txn: &DatabaseTransaction, acc: &Accumulator) -> Result<Recompute
         groups: acc.groups.len() as u64,
         responses: acc.responses,
         scanned: acc.scanned,
-        channel_rows: channel_rows.len() as u64,
+        channel_rows,
     })
 }
 

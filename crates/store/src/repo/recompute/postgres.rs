@@ -5,6 +5,7 @@
 
 use super::RecomputeReport;
 use crate::Db;
+use crate::channels::{CHANNELS, counter_column};
 use crate::error::{Result, StoreError};
 use futures::TryStreamExt;
 use nok_methodology::QUESTION_COUNT;
@@ -43,6 +44,11 @@ fn survey_insert_sql() -> String {
         columns.push_str(&format!(", q{n}_yes, q{n}_no"));
         values.push_str(&format!(", sum(y{q}), sum(a{q}) - sum(y{q})"));
     }
+    for c in CHANNELS {
+        // The codes are this crate's constants, not input.
+        columns.push_str(&format!(", {}", counter_column(c)));
+        values.push_str(&format!(", sum(CASE WHEN channel = '{c}' THEN responses ELSE 0 END)"));
+    }
     format!(
         "INSERT INTO survey_counter (organization_id, period, responses{columns}) \
          SELECT organization_id, period, sum(responses){values} FROM recompute_groups \
@@ -58,14 +64,21 @@ pub(super) async fn rebuild(txn: &DatabaseTransaction, period: Option<i32>) -> R
     let (create, fill) = groups_sql();
     txn.execute_unprepared(&create).await?;
     txn.execute_raw(Statement::from_sql_and_values(backend, fill, [period])).await?;
-    let channel_rows = txn
-        .execute_unprepared(
-            "INSERT INTO channel_counter (organization_id, period, channel, responses) \
-             SELECT organization_id, period, channel, responses FROM recompute_groups WHERE responses > 0",
-        )
-        .await?
-        .rows_affected();
     let groups = txn.execute_unprepared(&survey_insert_sql()).await?.rows_affected();
+    let known: Vec<String> = CHANNELS.iter().map(|c| format!("'{c}'")).collect();
+    let channel_rows: i64 = txn
+        .query_one_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT count(*)::bigint FROM recompute_groups WHERE responses > 0 AND channel IN ({})",
+                known.join(", ")
+            ),
+        ))
+        .await?
+        .ok_or_else(|| StoreError::Invalid("recompute: no channel count".into()))?
+        .try_get_by_index(0)
+        .map_err(StoreError::Db)?;
+    let channel_rows = u64::try_from(channel_rows).unwrap_or(0);
     let row = txn
         .query_one_raw(Statement::from_string(
             backend,

@@ -1,17 +1,21 @@
-//! The live counters (`survey_counter`, `channel_counter`) are kept by the database itself: triggers on
-//! `response` add an accepted response's answers when it is inserted, and move them when a response's
-//! status (or any counted column) changes or it is deleted. The counter update is therefore part of the
+//! The live counters (`survey_counter`, with its per-channel columns; `channel_counter` is a view of them)
+//! are kept by the database itself: triggers on `response` add an accepted response's answers and channel
+//! when it is inserted, and move them when a response's status (or any counted column) changes or it is
+//! deleted. The counter update is therefore part of the
 //! very statement that stores or decides a response — same transaction, no extra round trip, and no path
 //! of the program can forget it.
 //!
-//! * SQLite: row triggers, each one upsert per counter table.
+//! * SQLite: row triggers, each one upsert of one counter row.
 //! * PostgreSQL: statement triggers with transition tables, so a batch of responses costs one grouped
-//!   upsert per counter table, folded inside the server.
+//!   upsert, folded inside the server.
 //!
 //! The deltas per response: `responses` 1; for question *k* (bit *k−1* of the masks) `qk_yes` 1 when it
-//! was asked and answered «Да», `qk_no` 1 when it was asked and answered «Нет». `nok recompute` computes
+//! was asked and answered «Да», `qk_no` 1 when it was asked and answered «Нет»; `ch_<code>` 1 for the
+//! response's channel (a channel outside the list counts in `responses` only; the store refuses to store
+//! one). `nok recompute` computes
 //! the same from the raw responses (`repo::recompute`), and the tests hold the two equal.
 
+use super::m0014_channel_columns::CHANNELS;
 use sea_orm::DatabaseBackend;
 use sea_orm_migration::prelude::*;
 
@@ -27,6 +31,7 @@ fn counted_columns() -> Vec<String> {
         cols.push(format!("q{q}_yes"));
         cols.push(format!("q{q}_no"));
     }
+    cols.extend(CHANNELS.iter().map(|c| format!("ch_{c}")));
     cols
 }
 
@@ -37,6 +42,7 @@ fn deltas(r: &str) -> Vec<String> {
         out.push(format!("((({r}.asked & {r}.yes) >> {bit}) & 1)"));
         out.push(format!("((({r}.asked & ~{r}.yes) >> {bit}) & 1)"));
     }
+    out.extend(CHANNELS.iter().map(|c| format!("(CASE WHEN {r}.channel = '{c}' THEN 1 ELSE 0 END)")));
     out
 }
 
@@ -45,20 +51,16 @@ fn add_excluded(table: &str, cols: &[String]) -> String {
     cols.iter().map(|c| format!("{c} = {table}.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ")
 }
 
-/// SQLite: the upserts adding `sign` times the response `row` (`NEW` or `OLD`) to both counter tables.
-fn sqlite_upserts(row: &str, sign: &str) -> String {
+/// SQLite: the upsert adding `sign` times the response `row` (`NEW` or `OLD`) to its counter row.
+fn sqlite_upsert(row: &str, sign: &str) -> String {
     let cols = counted_columns();
     let values: Vec<String> = deltas(row).into_iter().map(|d| format!("{sign} * {d}")).collect();
     format!(
         "INSERT INTO survey_counter (organization_id, period, {cols}) VALUES ({row}.organization_id, {row}.period, {values}) \
-         ON CONFLICT (organization_id, period) DO UPDATE SET {set}; \
-         INSERT INTO channel_counter (organization_id, period, channel, responses) \
-         VALUES ({row}.organization_id, {row}.period, {row}.channel, {sign}) \
-         ON CONFLICT (organization_id, period, channel) DO UPDATE SET {channel_set};",
+         ON CONFLICT (organization_id, period) DO UPDATE SET {set};",
         cols = cols.join(", "),
         values = values.join(", "),
         set = add_excluded("survey_counter", &cols),
-        channel_set = add_excluded("channel_counter", &["responses".to_string()]),
     )
 }
 
@@ -71,7 +73,7 @@ fn sqlite_triggers() -> Vec<(&'static str, String)> {
             format!(
                 "CREATE TRIGGER response_count_insert AFTER INSERT ON response WHEN NEW.status = 'accepted' \
                  BEGIN {} END",
-                sqlite_upserts("NEW", "1")
+                sqlite_upsert("NEW", "1")
             ),
         ),
         (
@@ -79,7 +81,7 @@ fn sqlite_triggers() -> Vec<(&'static str, String)> {
             format!(
                 "CREATE TRIGGER response_count_update_old AFTER UPDATE OF {counted} ON response \
                  WHEN OLD.status = 'accepted' BEGIN {} END",
-                sqlite_upserts("OLD", "-1")
+                sqlite_upsert("OLD", "-1")
             ),
         ),
         (
@@ -87,7 +89,7 @@ fn sqlite_triggers() -> Vec<(&'static str, String)> {
             format!(
                 "CREATE TRIGGER response_count_update_new AFTER UPDATE OF {counted} ON response \
                  WHEN NEW.status = 'accepted' BEGIN {} END",
-                sqlite_upserts("NEW", "1")
+                sqlite_upsert("NEW", "1")
             ),
         ),
         (
@@ -95,14 +97,14 @@ fn sqlite_triggers() -> Vec<(&'static str, String)> {
             format!(
                 "CREATE TRIGGER response_count_delete AFTER DELETE ON response WHEN OLD.status = 'accepted' \
                  BEGIN {} END",
-                sqlite_upserts("OLD", "-1")
+                sqlite_upsert("OLD", "-1")
             ),
         ),
     ]
 }
 
-/// PostgreSQL: grouped upserts adding `sign` times the accepted rows of the transition table `rows`.
-fn postgres_upserts(rows: &str, sign: &str) -> String {
+/// PostgreSQL: the grouped upsert adding `sign` times the accepted rows of the transition table `rows`.
+fn postgres_upsert(rows: &str, sign: &str) -> String {
     let cols = counted_columns();
     let sums: Vec<String> = deltas("r")
         .into_iter()
@@ -112,19 +114,14 @@ fn postgres_upserts(rows: &str, sign: &str) -> String {
         "INSERT INTO survey_counter (organization_id, period, {cols}) \
          SELECT r.organization_id, r.period, {sums} FROM {rows} AS r WHERE r.status = 'accepted' \
          GROUP BY r.organization_id, r.period ORDER BY r.organization_id, r.period \
-         ON CONFLICT (organization_id, period) DO UPDATE SET {set}; \
-         INSERT INTO channel_counter (organization_id, period, channel, responses) \
-         SELECT r.organization_id, r.period, r.channel, {sign} * COUNT(*) FROM {rows} AS r WHERE r.status = 'accepted' \
-         GROUP BY r.organization_id, r.period, r.channel ORDER BY r.organization_id, r.period, r.channel \
-         ON CONFLICT (organization_id, period, channel) DO UPDATE SET {channel_set};",
+         ON CONFLICT (organization_id, period) DO UPDATE SET {set};",
         cols = cols.join(", "),
         sums = sums.join(", "),
         set = add_excluded("survey_counter", &cols),
-        channel_set = add_excluded("channel_counter", &["responses".to_string()]),
     )
 }
 
-/// PostgreSQL functions and triggers, in creation order. The counter tables leave half of each page free,
+/// PostgreSQL functions and triggers, in creation order. The counter table leaves half of each page free,
 /// so that an update can stay on its page without touching the key's index (a HOT update).
 fn postgres_statements() -> Vec<String> {
     let function = |name: &str, body: String| {
@@ -132,13 +129,12 @@ fn postgres_statements() -> Vec<String> {
     };
     vec![
         "ALTER TABLE survey_counter SET (fillfactor = 50)".into(),
-        "ALTER TABLE channel_counter SET (fillfactor = 50)".into(),
-        function("response_count_insert", postgres_upserts("new_rows", "1")),
+        function("response_count_insert", postgres_upsert("new_rows", "1")),
         function(
             "response_count_update",
-            format!("{} {}", postgres_upserts("old_rows", "-1"), postgres_upserts("new_rows", "1")),
+            format!("{} {}", postgres_upsert("old_rows", "-1"), postgres_upsert("new_rows", "1")),
         ),
-        function("response_count_delete", postgres_upserts("old_rows", "-1")),
+        function("response_count_delete", postgres_upsert("old_rows", "-1")),
         "CREATE TRIGGER response_count_insert AFTER INSERT ON response REFERENCING NEW TABLE AS new_rows \
          FOR EACH STATEMENT EXECUTE FUNCTION response_count_insert()"
             .into(),
@@ -178,9 +174,7 @@ impl MigrationTrait for Migration {
                     conn.execute_unprepared(&format!("DROP TRIGGER {name} ON response")).await?;
                     conn.execute_unprepared(&format!("DROP FUNCTION {name}()")).await?;
                 }
-                for table in ["survey_counter", "channel_counter"] {
-                    conn.execute_unprepared(&format!("ALTER TABLE {table} RESET (fillfactor)")).await?;
-                }
+                conn.execute_unprepared("ALTER TABLE survey_counter RESET (fillfactor)").await?;
             }
             _ => {
                 for (name, _) in sqlite_triggers() {
