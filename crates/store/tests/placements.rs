@@ -3,6 +3,7 @@
 //! scope refusals for every role, and visits against completed questionnaires.
 
 mod common;
+mod score_fixtures;
 
 use nok_methodology::Sphere;
 use nok_store::db::testing;
@@ -29,21 +30,8 @@ fn poster(spot: Spot) -> PlacementInput {
 
 /// Stores one accepted response (the database counts it).
 async fn respond(db: &Db, organization_id: i32, period: i32, channel: &str, asked: u16, yes: u16) {
-    let r = survey::NewResponse {
-        id: uuid::Uuid::new_v4(),
-        organization_id,
-        period,
-        channel: channel.into(),
-        asked,
-        yes,
-        sex: None,
-        age: None,
-        suggestions: None,
-        device_hash: None,
-        ip_hash: None,
-        flag_reason: None,
-        created_at: nok_store::time_util::now(),
-    };
+    let mut r = score_fixtures::response(organization_id, period, channel, nok_methodology::AnswerMask { asked, yes });
+    r.created_at = nok_store::time_util::now();
     survey::insert(db, &r).await.unwrap();
 }
 
