@@ -142,7 +142,7 @@ async fn check_case(db: &Db, org_ids: &[i32], gens: &[Gen]) -> Result<(), TestCa
     scores::recompute(db, Some(PERIODS[0])).await.unwrap();
     prop_assert_eq!(&counter_tables(db).await, &live, "period recompute differs");
 
-    // The counters follow status changes and deletions too (the triggers of m0014).
+    // The counters follow status changes and deletions too (the triggers of m0015).
     db.write.execute_unprepared("UPDATE response SET status = 'accepted' WHERE status = 'flagged'").await.unwrap();
     let accepted = without_empty(counter_tables(db).await);
     prop_assert_eq!(&accepted, &model(gens, org_ids, |_| true), "after accepting the flagged responses");

@@ -144,7 +144,7 @@ pub async fn decide(db: &Db, actor: &Actor, id: &uuid::Uuid, decision: Decision)
     if changed != 1 {
         return Err(StoreError::Conflict(format!("response {id} was decided meanwhile")));
     }
-    // Accepting counts the response: the status change fires the counter triggers (m0014).
+    // Accepting counts the response: the status change fires the counter triggers (m0015).
     audit::record(
         &txn,
         actor,

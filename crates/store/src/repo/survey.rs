@@ -1,6 +1,6 @@
 //! Survey intake storage: a response is stored exactly once (keyed by its client-generated UUID). The live
 //! counters of its organisation and period are incremented by the database in the same statement
-//! (triggers on `response`, migration `m0014_counter_triggers`) when it is stored accepted, and when a
+//! (triggers on `response`, migration `m0015_counter_triggers`) when it is stored accepted, and when a
 //! flagged one is accepted later. A full recompute from raw responses must always give the same counters.
 
 use crate::Db;

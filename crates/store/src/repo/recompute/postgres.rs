@@ -66,34 +66,23 @@ pub(super) async fn rebuild(txn: &DatabaseTransaction, period: Option<i32>) -> R
     txn.execute_raw(Statement::from_sql_and_values(backend, fill, [period])).await?;
     let groups = txn.execute_unprepared(&survey_insert_sql()).await?.rows_affected();
     let known: Vec<String> = CHANNELS.iter().map(|c| format!("'{c}'")).collect();
-    let channel_rows: i64 = txn
+    let row = txn
         .query_one_raw(Statement::from_string(
             backend,
             format!(
-                "SELECT count(*)::bigint FROM recompute_groups WHERE responses > 0 AND channel IN ({})",
+                "SELECT COALESCE(sum(responses), 0)::bigint, COALESCE(sum(scanned), 0)::bigint, \
+                 (count(*) FILTER (WHERE responses > 0 AND channel IN ({})))::bigint FROM recompute_groups",
                 known.join(", ")
             ),
         ))
         .await?
-        .ok_or_else(|| StoreError::Invalid("recompute: no channel count".into()))?
-        .try_get_by_index(0)
-        .map_err(StoreError::Db)?;
-    let channel_rows = u64::try_from(channel_rows).unwrap_or(0);
-    let row = txn
-        .query_one_raw(Statement::from_string(
-            backend,
-            "SELECT COALESCE(sum(responses), 0)::bigint, COALESCE(sum(scanned), 0)::bigint FROM recompute_groups",
-        ))
-        .await?
         .ok_or_else(|| StoreError::Invalid("recompute: no totals".into()))?;
-    let responses: i64 = row.try_get_by_index(0).map_err(StoreError::Db)?;
-    let scanned: i64 = row.try_get_by_index(1).map_err(StoreError::Db)?;
-    Ok(RecomputeReport {
-        groups,
-        responses: u64::try_from(responses).unwrap_or(0),
-        scanned: u64::try_from(scanned).unwrap_or(0),
-        channel_rows,
-    })
+    let total = |i: usize| -> Result<u64> {
+        let n: i64 = row.try_get_by_index(i).map_err(StoreError::Db)?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    };
+    let (responses, scanned, channel_rows) = (total(0)?, total(1)?, total(2)?);
+    Ok(RecomputeReport { groups, responses, scanned, channel_rows })
 }
 
 /// One pass of `SELECT asked, yes FROM response` through sqlx: the floor a recompute is measured
