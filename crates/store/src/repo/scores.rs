@@ -72,20 +72,29 @@ pub async fn counters<C: ConnectionTrait>(conn: &C, organization_id: i32, period
     }
 }
 
-/// Counted responses of an organisation and period through the online channels.
-pub async fn online_responses<C: ConnectionTrait>(conn: &C, organization_id: i32, period: i32) -> Result<u64> {
-    let stmt = Query::select()
-        .expr(Expr::col(Alias::new("responses")).sum().cast_as(Alias::new("BIGINT")))
-        .from(Alias::new("channel_counter"))
+/// The live counters and, of their responses, those through the online channels, in one query (the
+/// channel columns sit in the same `survey_counter` row).
+pub async fn counters_and_online<C: ConnectionTrait>(
+    conn: &C,
+    organization_id: i32,
+    period: i32,
+) -> Result<(Counters, u64)> {
+    let mut select = select_counters(&[]);
+    let online = ONLINE_CHANNELS
+        .iter()
+        .map(|c| Expr::col(Alias::new(crate::channels::counter_column(c))))
+        .reduce(|sum, col| sum.add(col))
+        .expect("there are online channels");
+    select
+        .expr(online)
         .and_where(Expr::col(Alias::new("organization_id")).eq(organization_id))
-        .and_where(Expr::col(Alias::new("period")).eq(period))
-        .and_where(Expr::col(Alias::new("channel")).is_in(ONLINE_CHANNELS))
-        .to_owned();
-    let n: Option<i64> = match conn.query_one(&stmt).await? {
-        Some(row) => row.try_get_by_index::<Option<i64>>(0).map_err(StoreError::Db)?,
-        None => None,
+        .and_where(Expr::col(Alias::new("period")).eq(period));
+    let Some(row) = conn.query_one(&select).await? else {
+        return Ok((Counters::default(), 0));
     };
-    Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
+    // `responses` and two columns per question come first (see `select_counters`).
+    let online: i64 = row.try_get_by_index(1 + 2 * QuestionId::all().count()).map_err(StoreError::Db)?;
+    Ok((counters_from_row(&row, 0)?, u64::try_from(online).unwrap_or(0)))
 }
 
 /// Live scores of an organisation for a period.
@@ -169,8 +178,7 @@ pub async fn live_scores<C: ConnectionTrait>(
     sphere: Sphere,
     period: i32,
 ) -> Result<LiveScores> {
-    let c = counters(conn, organization_id, period).await?;
-    let online_responses = online_responses(conn, organization_id, period).await?;
+    let (c, online_responses) = counters_and_online(conn, organization_id, period).await?;
     let recorded = checklists::recorded(conn, period, Some(&[organization_id])).await?.remove(&organization_id);
     // Regional lists matter only for a recorded checklist; reading them costs two small queries.
     let mut regional = None;
