@@ -6,7 +6,7 @@
 
 use super::checklist_lists::{self, YearLists};
 use super::checklists;
-use super::scores::{self, Counters, ONLINE_CHANNELS};
+use super::scores::{self, Counters};
 use crate::entities::organization;
 use crate::error::{Result, StoreError};
 use crate::scope::Actor;
@@ -143,7 +143,6 @@ pub(crate) async fn for_each_result<C: ConnectionTrait>(
         .await?;
     let ids: Vec<i32> = orgs.iter().map(|o| o.0).collect();
     let counters = period_counters(conn, period, &ids).await?;
-    let online = period_online(conn, period, &ids).await?;
     let recorded = checklists::recorded(conn, period, Some(&ids)).await?;
     let lists = if recorded.is_empty() { YearLists::default() } else { checklist_lists::of_year(conn, period).await? };
     for (id, public_id, short_name, sphere, region_code, municipality, authority_id, population) in orgs {
@@ -165,7 +164,7 @@ pub(crate) async fn for_each_result<C: ConnectionTrait>(
             definition,
             values,
             responses: c.responses,
-            online_responses: online.get(&id).copied().unwrap_or(0),
+            online_responses: c.online,
             checklist_recorded: input.checklist.is_some(),
             regional_lists,
             published_at: None,
@@ -190,25 +189,6 @@ async fn period_counters<C: ConnectionTrait>(conn: &C, period: i32, ids: &[i32])
     for row in conn.query_all(&select).await? {
         let id: i32 = row.try_get_by_index(0).map_err(StoreError::Db)?;
         out.insert(id, scores::counters_from_row(&row, 1)?);
-    }
-    Ok(out)
-}
-
-async fn period_online<C: ConnectionTrait>(conn: &C, period: i32, ids: &[i32]) -> Result<HashMap<i32, u64>> {
-    let mut select = Query::select();
-    select
-        .column(Alias::new("organization_id"))
-        .expr(Expr::col(Alias::new("responses")).sum().cast_as(Alias::new("BIGINT")))
-        .from(Alias::new("channel_counter"))
-        .and_where(Expr::col(Alias::new("period")).eq(period))
-        .and_where(Expr::col(Alias::new("channel")).is_in(ONLINE_CHANNELS))
-        .group_by_col(Alias::new("organization_id"));
-    restrict(&mut select, ids);
-    let mut out = HashMap::new();
-    for row in conn.query_all(&select).await? {
-        let id: i32 = row.try_get_by_index(0).map_err(StoreError::Db)?;
-        let n: Option<i64> = row.try_get_by_index(1).map_err(StoreError::Db)?;
-        out.insert(id, n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0));
     }
     Ok(out)
 }

@@ -30,10 +30,12 @@ pub fn is_online(channel: &str) -> bool {
 pub struct Counters {
     pub responses: u64,
     pub answers: AnswerCounts,
+    /// Of `responses`, those through the online channels ([`ONLINE_CHANNELS`]).
+    pub online: u64,
 }
 
-/// A `SELECT` of `survey_counter` whose columns from `offset` on are `responses, q1_yes, q1_no, …`
-/// (read them back with [`counters_from_row`]).
+/// A `SELECT` of `survey_counter` whose columns from `offset` on are `responses, q1_yes, q1_no, …, q15_no`
+/// and the sum of the online channel columns (read them back with [`counters_from_row`]).
 pub(crate) fn select_counters(leading: &[&str]) -> sea_orm::sea_query::SelectStatement {
     let mut select = Query::select();
     select.from(Alias::new("survey_counter"));
@@ -44,6 +46,12 @@ pub(crate) fn select_counters(leading: &[&str]) -> sea_orm::sea_query::SelectSta
     for q in 1..=15 {
         select.column(Alias::new(format!("q{q}_yes"))).column(Alias::new(format!("q{q}_no")));
     }
+    let online = ONLINE_CHANNELS
+        .iter()
+        .map(|c| Expr::col(Alias::new(crate::channels::counter_column(c))))
+        .reduce(|sum, col| sum.add(col))
+        .expect("there are online channels");
+    select.expr(online);
     select
 }
 
@@ -57,7 +65,7 @@ pub(crate) fn counters_from_row(row: &sea_orm::QueryResult, offset: usize) -> Re
         let i = 1 + 2 * q.index();
         answers.set(q, YesNo { yes: get(i)?, no: get(i + 1)? });
     }
-    Ok(Counters { responses: get(0)?, answers })
+    Ok(Counters { responses: get(0)?, answers, online: get(1 + 2 * QuestionId::all().count())? })
 }
 
 /// Reads the live counters (all zero when nothing has arrived yet).
@@ -70,31 +78,6 @@ pub async fn counters<C: ConnectionTrait>(conn: &C, organization_id: i32, period
         Some(row) => counters_from_row(&row, 0),
         None => Ok(Counters::default()),
     }
-}
-
-/// The live counters and, of their responses, those through the online channels, in one query (the
-/// channel columns sit in the same `survey_counter` row).
-pub async fn counters_and_online<C: ConnectionTrait>(
-    conn: &C,
-    organization_id: i32,
-    period: i32,
-) -> Result<(Counters, u64)> {
-    let mut select = select_counters(&[]);
-    let online = ONLINE_CHANNELS
-        .iter()
-        .map(|c| Expr::col(Alias::new(crate::channels::counter_column(c))))
-        .reduce(|sum, col| sum.add(col))
-        .expect("there are online channels");
-    select
-        .expr(online)
-        .and_where(Expr::col(Alias::new("organization_id")).eq(organization_id))
-        .and_where(Expr::col(Alias::new("period")).eq(period));
-    let Some(row) = conn.query_one(&select).await? else {
-        return Ok((Counters::default(), 0));
-    };
-    // `responses` and two columns per question come first (see `select_counters`).
-    let online: i64 = row.try_get_by_index(1 + 2 * QuestionId::all().count()).map_err(StoreError::Db)?;
-    Ok((counters_from_row(&row, 0)?, u64::try_from(online).unwrap_or(0)))
 }
 
 /// Live scores of an organisation for a period.
@@ -178,7 +161,7 @@ pub async fn live_scores<C: ConnectionTrait>(
     sphere: Sphere,
     period: i32,
 ) -> Result<LiveScores> {
-    let (c, online_responses) = counters_and_online(conn, organization_id, period).await?;
+    let c = counters(conn, organization_id, period).await?;
     let recorded = checklists::recorded(conn, period, Some(&[organization_id])).await?.remove(&organization_id);
     // Regional lists matter only for a recorded checklist; reading them costs two small queries.
     let mut regional = None;
@@ -193,7 +176,7 @@ pub async fn live_scores<C: ConnectionTrait>(
     Ok(LiveScores {
         scores,
         responses: c.responses,
-        online_responses,
+        online_responses: c.online,
         checklist_recorded: s.input.checklist.is_some(),
         checklist: s.input.checklist,
         regional_lists: s.regional_lists,
