@@ -2,16 +2,19 @@
 //!
 //! SQLite runs in WAL mode with a busy timeout on every connection and exactly one writer connection
 //! (`Db::write`), so writes queue in the pool instead of failing with `SQLITE_BUSY`; reads use a separate pool.
+//! Checkpoints of the write-ahead log run in the background, not in the writer's commits (`checkpoint`).
 //! Commits are synced to disk (`synchronous=FULL`): an acknowledged survey response survives a power loss,
 //! not only a killed process. Group commit makes that one sync per batch.
 //! PostgreSQL uses one pool for both.
 
+use crate::checkpoint::{self, Checkpointer};
 use crate::error::{Result, StoreError};
 use sea_orm::{DatabaseBackend, DatabaseConnection, SqlxPostgresConnector, SqlxSqliteConnector};
 use sea_orm_migration::MigratorTrait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Database handles. Clone freely: the pools are shared.
@@ -23,6 +26,8 @@ pub struct Db {
     pub read: DatabaseConnection,
     backend: DatabaseBackend,
     url: String,
+    /// SQLite: the background WAL checkpoints (`checkpoint`), stopped with the last handle.
+    _checkpointer: Option<Arc<Checkpointer>>,
 }
 
 impl std::fmt::Debug for Db {
@@ -53,18 +58,28 @@ impl Db {
             .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true)
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-65536");
+            .pragma("cache_size", "-65536")
+            .pragma("journal_size_limit", checkpoint::LOG_SIZE_LIMIT.to_string());
+        // The writer leaves checkpoints to the background task (`checkpoint`).
+        let writer_options =
+            options.clone().pragma("wal_autocheckpoint", checkpoint::WRITER_AUTOCHECKPOINT.to_string());
+        // No ping before each acquire: the connection is in this process, and a ping is one more round
+        // trip to its worker thread.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
-            .connect_with(options.clone())
+            .connect_with(writer_options)
             .await?;
-        let readers = SqlitePoolOptions::new().max_connections(8).connect_with(options.read_only(false)).await?;
+        let readers =
+            SqlitePoolOptions::new().max_connections(8).test_before_acquire(false).connect_with(options).await?;
+        let checkpointer = Checkpointer::start(readers.clone(), checkpoint::INTERVAL);
         Ok(Db {
             write: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
             read: SqlxSqliteConnector::from_sqlx_sqlite_pool(readers),
             backend: DatabaseBackend::Sqlite,
             url: url.to_string(),
+            _checkpointer: Some(Arc::new(checkpointer)),
         })
     }
 
@@ -76,7 +91,13 @@ impl Db {
             .connect_with(options)
             .await?;
         let conn = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
-        Ok(Db { write: conn.clone(), read: conn, backend: DatabaseBackend::Postgres, url: url.to_string() })
+        Ok(Db {
+            write: conn.clone(),
+            read: conn,
+            backend: DatabaseBackend::Postgres,
+            url: url.to_string(),
+            _checkpointer: None,
+        })
     }
 
     /// Connects and brings the schema up to date.
@@ -226,6 +247,14 @@ pub mod testing {
             }
             other => panic!("unknown backend {other}"),
         }
+    }
+
+    /// SQLite's plan of `stmt` (the `detail` lines of `EXPLAIN QUERY PLAN`, one per line), to check that a
+    /// query reads the index meant for it.
+    pub async fn query_plan(db: &Db, stmt: sea_orm::Statement) -> String {
+        let explain = sea_orm::Statement { sql: format!("EXPLAIN QUERY PLAN {}", stmt.sql), ..stmt };
+        let rows = db.read.query_all_raw(explain).await.expect("EXPLAIN QUERY PLAN");
+        rows.iter().filter_map(|r| r.try_get::<String>("", "detail").ok()).collect::<Vec<_>>().join("\n")
     }
 
     /// `postgres://host:5432/test?x` with database `name` instead of `test`.

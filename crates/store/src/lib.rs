@@ -6,6 +6,7 @@
 //! This crate must not render HTML or know about HTTP.
 
 pub mod channels;
+pub mod checkpoint;
 pub mod crypto;
 pub mod db;
 pub mod entities;

@@ -20,6 +20,7 @@ mod m0012_improvement_plans;
 mod m0013_response_time;
 mod m0014_channel_columns;
 mod m0015_counter_triggers;
+mod m0016_response_indexes;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_response_time::Migration),
             Box::new(m0014_channel_columns::Migration),
             Box::new(m0015_counter_triggers::Migration),
+            Box::new(m0016_response_indexes::Migration),
         ]
     }
 }

@@ -163,3 +163,25 @@ pub async fn receipts<C: ConnectionTrait>(conn: &C, ids: &[uuid::Uuid]) -> Resul
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::db::testing;
+    use crate::entities::response;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+
+    /// `devices_seen` compares `device_hash`, which lets SQLite use the index of known devices only
+    /// (migration m0016).
+    #[tokio::test]
+    async fn device_screening_reads_the_partial_index() {
+        let db = testing::fresh("sqlite").await;
+        let stmt = Query::select()
+            .columns([response::Column::DeviceHash, response::Column::OrganizationId])
+            .from(response::Entity)
+            .and_where(Expr::col(response::Column::DeviceHash).is_in(["a".to_owned(), "b".to_owned()]))
+            .and_where(Expr::col(response::Column::CreatedAt).gte(0))
+            .to_owned();
+        let plan = testing::query_plan(&db, db.backend().build(&stmt)).await;
+        assert!(plan.contains("response_device_known"), "{plan}");
+    }
+}
