@@ -6,14 +6,17 @@
 //! group commits one of them waits for a checkpoint — and, as the same hot index pages are copied again
 //! each time, the disk writes nearly double.
 //!
-//! Instead the writer connection leaves checkpoints to a task started with the database
-//! ([`Checkpointer::start`]): about once a second it runs a `PASSIVE` checkpoint on a reader connection,
-//! which never blocks the writer or readers. Pages changed many times within the interval are copied once.
-//! A passive checkpoint cannot restart a log that the writer keeps appending to, so when the log has grown
-//! past [`RESTART_FRAMES`] the task runs a `RESTART` checkpoint, which waits for the writer's current
-//! transaction, copies the rest and lets the next commit start the log from its beginning. The writer's own
-//! automatic checkpoint stays as a safety net at [`WRITER_AUTOCHECKPOINT`] pages, far above what the task
-//! lets the log reach.
+//! Instead a task started with the database ([`Checkpointer::start`]) runs a `PASSIVE` checkpoint about
+//! once a second on a reader connection. A passive checkpoint never takes the write lock, so it blocks
+//! neither the writer nor readers (a blocking mode would: a transaction that reads before it writes could
+//! no longer take the write lock and would fail as «database is locked»). Pages changed many times within
+//! the interval are copied once.
+//!
+//! A log is only started again from its beginning by a writer that finds it wholly copied, which a
+//! background checkpoint racing the writer's commits rarely leaves. So the writer keeps SQLite's own
+//! checkpoint, at [`WRITER_AUTOCHECKPOINT`] pages instead of 1000: by then the task has copied nearly all of
+//! the log, the writer's checkpoint copies the rest, and its next commit restarts the log. The log file is
+//! cut back to [`LOG_SIZE_LIMIT`] when it restarts.
 
 use sqlx::{Row, SqlitePool};
 use std::time::Duration;
@@ -22,11 +25,8 @@ use tokio::sync::oneshot;
 /// Seconds between background checkpoints.
 pub const INTERVAL: Duration = Duration::from_secs(1);
 
-/// Log size (in pages) above which the background checkpoint restarts the log (256 MiB of 4 KiB pages).
-pub const RESTART_FRAMES: i64 = 65_536;
-
-/// `wal_autocheckpoint` of the writer connection: only reached if the background task falls far behind.
-pub const WRITER_AUTOCHECKPOINT: u32 = 2 * RESTART_FRAMES as u32;
+/// `wal_autocheckpoint` of the writer connection, in pages (64 MiB of 4 KiB pages).
+pub const WRITER_AUTOCHECKPOINT: u32 = 16_384;
 
 /// Bytes the log file is cut back to after a restart (`journal_size_limit`).
 pub const LOG_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
@@ -39,29 +39,14 @@ pub struct Progress {
     pub checkpointed_frames: i64,
 }
 
-/// Runs one checkpoint of `mode` (`PASSIVE`, `RESTART`, `TRUNCATE`) on a connection of `pool`.
-pub async fn run(pool: &SqlitePool, mode: Mode) -> Result<Progress, sqlx::Error> {
-    let row = sqlx::query(mode.statement()).fetch_one(pool).await?;
+/// Runs one passive checkpoint on a connection of `pool`.
+pub async fn passive(pool: &SqlitePool) -> Result<Progress, sqlx::Error> {
+    let row = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(pool).await?;
     Ok(Progress {
         busy: row.try_get::<i64, _>(0)? != 0,
         log_frames: row.try_get(1)?,
         checkpointed_frames: row.try_get(2)?,
     })
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Passive,
-    Restart,
-}
-
-impl Mode {
-    fn statement(self) -> &'static str {
-        match self {
-            Mode::Passive => "PRAGMA wal_checkpoint(PASSIVE)",
-            Mode::Restart => "PRAGMA wal_checkpoint(RESTART)",
-        }
-    }
 }
 
 /// The checkpoint task of one database; it stops when the last handle to this value is dropped.
@@ -86,21 +71,11 @@ impl Checkpointer {
                 if pool.is_closed() {
                     break;
                 }
-                if let Err(e) = checkpoint_once(&pool).await {
+                if let Err(e) = passive(&pool).await {
                     tracing::warn!(error = %e, "background WAL checkpoint failed; retrying");
                 }
             }
         });
         Checkpointer { _stop: stop }
     }
-}
-
-/// A passive checkpoint, followed by a restarting one when the log has grown too long.
-async fn checkpoint_once(pool: &SqlitePool) -> Result<(), sqlx::Error> {
-    let passive = run(pool, Mode::Passive).await?;
-    if passive.log_frames > RESTART_FRAMES {
-        let restart = run(pool, Mode::Restart).await?;
-        tracing::info!(frames = passive.log_frames, busy = restart.busy, "WAL restarted by a blocking checkpoint");
-    }
-    Ok(())
 }

@@ -10,7 +10,7 @@ use nok_methodology::AnswerMask;
 use nok_store::StoreError;
 use nok_store::db::testing;
 use nok_store::migration::Migrator;
-use nok_store::repo::survey;
+use nok_store::repo::survey::{self, Outcome};
 use score_fixtures::{counter_tables, response, store};
 use sea_orm_migration::MigratorTrait;
 
@@ -61,5 +61,35 @@ async fn a_response_with_an_unknown_channel_is_refused() {
         );
         assert_eq!(counter_tables(&db).await, (vec![], vec![]), "{backend}: nothing stored or counted");
         assert!(survey::get(&db.read, &r.id).await.unwrap().is_none());
+    }
+}
+
+/// A group commit says which responses it stored: a new id is created, an id stored before and a second
+/// occurrence within the batch are repeats, and each response is counted once.
+#[tokio::test]
+async fn a_batch_tells_new_responses_from_repeats() {
+    for backend in testing::backends() {
+        let db = testing::fresh(backend).await;
+        let w = common::world(&db).await;
+        let org = w.orgs[0].id;
+        let yes = AnswerMask { asked: 1, yes: 1 };
+        let earlier = response(org, PERIOD, "api", yes);
+        assert_eq!(survey::insert_batch(&db, std::slice::from_ref(&earlier)).await.unwrap(), [Outcome::Created]);
+        let fresh = response(org, PERIOD, "qr_poster", yes);
+        let batch = [earlier.clone(), fresh.clone(), fresh.clone(), response(org, PERIOD, "api", yes)];
+        let outcomes = survey::insert_batch(&db, &batch).await.unwrap();
+        assert_eq!(
+            outcomes,
+            [Outcome::Duplicate, Outcome::Created, Outcome::Duplicate, Outcome::Created],
+            "{backend}: outcomes in input order"
+        );
+        let (counters, channels) = counter_tables(&db).await;
+        assert_eq!(counters.iter().map(|c| c[2]).sum::<i64>(), 3, "{backend}: three responses counted: {counters:?}");
+        assert!(
+            channels.contains(&(i64::from(org), i64::from(PERIOD), "api".to_owned(), 2)),
+            "{backend}: {channels:?}"
+        );
+        // An empty batch stores nothing and does not fail.
+        assert!(survey::insert_batch(&db, &[]).await.unwrap().is_empty());
     }
 }

@@ -115,6 +115,9 @@ async fn single_writer<C: ConnectionTrait>(
 ) -> Result<HashSet<String>> {
     let mut firsts = HashSet::with_capacity(batch.len());
     let unique: Vec<&NewResponse> = batch.iter().filter(|r| firsts.insert(r.id)).collect();
+    if unique.is_empty() {
+        return Ok(HashSet::new());
+    }
     let backend = conn.get_database_backend();
     let mut sql = String::from(if own_transaction { "BEGIN IMMEDIATE;\n" } else { "" });
     let mut values = Vec::new();
