@@ -18,7 +18,7 @@
 //! the log, the writer's checkpoint copies the rest, and its next commit restarts the log. The log file is
 //! cut back to [`LOG_SIZE_LIMIT`] when it restarts.
 
-use sqlx::{Row, SqlitePool};
+use sqlx::SqlitePool;
 use std::time::Duration;
 use tokio::sync::oneshot;
 
@@ -31,22 +31,9 @@ pub const WRITER_AUTOCHECKPOINT: u32 = 16_384;
 /// Bytes the log file is cut back to after a restart (`journal_size_limit`).
 pub const LOG_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
 
-/// What one checkpoint reported (`PRAGMA wal_checkpoint`): pages in the log and pages copied back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Progress {
-    pub busy: bool,
-    pub log_frames: i64,
-    pub checkpointed_frames: i64,
-}
-
 /// Runs one passive checkpoint on a connection of `pool`.
-pub async fn passive(pool: &SqlitePool) -> Result<Progress, sqlx::Error> {
-    let row = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(pool).await?;
-    Ok(Progress {
-        busy: row.try_get::<i64, _>(0)? != 0,
-        log_frames: row.try_get(1)?,
-        checkpointed_frames: row.try_get(2)?,
-    })
+pub async fn passive(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(pool).await.map(|_| ())
 }
 
 /// The checkpoint task of one database; it stops when the last handle to this value is dropped.

@@ -60,7 +60,7 @@ impl Db {
             .pragma("temp_store", "memory")
             .pragma("cache_size", "-65536")
             .pragma("journal_size_limit", checkpoint::LOG_SIZE_LIMIT.to_string());
-        // The writer leaves checkpoints to the background task (`checkpoint`).
+        // The writer checkpoints only at `WRITER_AUTOCHECKPOINT` pages; the background task does the rest.
         let writer_options =
             options.clone().pragma("wal_autocheckpoint", checkpoint::WRITER_AUTOCHECKPOINT.to_string());
         // No ping before each acquire: the connection is in this process, and a ping is one more round

@@ -11,7 +11,7 @@
 //!   deleted): dropped.
 //!
 //! The queries must repeat each partial condition (`status = 'flagged'`; a comparison on `device_hash`)
-//! for SQLite to use the index; `crates/store/tests/response_indexes.rs` checks the plans.
+//! for SQLite to use the index; unit tests in `repo::flagged` and `repo::intake` check the plans.
 
 use super::index;
 use sea_orm_migration::prelude::*;

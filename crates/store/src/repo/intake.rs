@@ -6,7 +6,7 @@
 use super::chunking::statement_chunks;
 use crate::entities::{organization, response};
 use crate::error::{Result, StoreError};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use std::collections::{HashMap, HashSet};
 
@@ -28,19 +28,24 @@ pub async fn devices_seen<C: ConnectionTrait>(
 ) -> Result<HashSet<(String, i32)>> {
     let mut out = HashSet::new();
     for chunk in statement_chunks(devices) {
-        let stmt = Query::select()
-            .columns([response::Column::DeviceHash, response::Column::OrganizationId])
-            .from(response::Entity)
-            .and_where(Expr::col(response::Column::DeviceHash).is_in(chunk.iter().cloned()))
-            .and_where(Expr::col(response::Column::CreatedAt).gte(since))
-            .to_owned();
-        for row in conn.query_all(&stmt).await? {
+        for row in conn.query_all(&devices_seen_query(chunk, since)).await? {
             let device: String = row.try_get("", "device_hash").map_err(StoreError::Db)?;
             let org: i32 = row.try_get("", "organization_id").map_err(StoreError::Db)?;
             out.insert((device, org));
         }
     }
     Ok(out)
+}
+
+/// `devices_seen` for one chunk: its comparison on `device_hash` lets SQLite read the partial index of
+/// known devices (migration m0016).
+fn devices_seen_query(devices: &[String], since: i64) -> SelectStatement {
+    Query::select()
+        .columns([response::Column::DeviceHash, response::Column::OrganizationId])
+        .from(response::Entity)
+        .and_where(Expr::col(response::Column::DeviceHash).is_in(devices.iter().cloned()))
+        .and_where(Expr::col(response::Column::CreatedAt).gte(since))
+        .to_owned()
 }
 
 /// The facts the anti-fraud rules count of one stored response.
@@ -167,20 +172,11 @@ pub async fn receipts<C: ConnectionTrait>(conn: &C, ids: &[uuid::Uuid]) -> Resul
 #[cfg(test)]
 mod tests {
     use crate::db::testing;
-    use crate::entities::response;
-    use sea_orm::sea_query::{Expr, ExprTrait, Query};
 
-    /// `devices_seen` compares `device_hash`, which lets SQLite use the index of known devices only
-    /// (migration m0016).
     #[tokio::test]
     async fn device_screening_reads_the_partial_index() {
         let db = testing::fresh("sqlite").await;
-        let stmt = Query::select()
-            .columns([response::Column::DeviceHash, response::Column::OrganizationId])
-            .from(response::Entity)
-            .and_where(Expr::col(response::Column::DeviceHash).is_in(["a".to_owned(), "b".to_owned()]))
-            .and_where(Expr::col(response::Column::CreatedAt).gte(0))
-            .to_owned();
+        let stmt = super::devices_seen_query(&["a".to_owned(), "b".to_owned()], 0);
         let plan = testing::query_plan(&db, db.backend().build(&stmt)).await;
         assert!(plan.contains("response_device_known"), "{plan}");
     }
