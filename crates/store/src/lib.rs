@@ -7,6 +7,7 @@
 
 pub mod channels;
 pub mod checkpoint;
+pub mod counting;
 pub mod crypto;
 pub mod db;
 pub mod entities;

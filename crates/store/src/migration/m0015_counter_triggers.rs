@@ -104,7 +104,7 @@ fn sqlite_triggers() -> Vec<(&'static str, String)> {
 }
 
 /// PostgreSQL: the grouped upsert adding `sign` times the accepted rows of the transition table `rows`.
-fn postgres_upsert(rows: &str, sign: &str) -> String {
+pub(super) fn postgres_upsert(rows: &str, sign: &str) -> String {
     let cols = counted_columns();
     let sums: Vec<String> = deltas("r")
         .into_iter()

@@ -21,6 +21,7 @@ mod m0013_response_time;
 mod m0014_channel_columns;
 mod m0015_counter_triggers;
 mod m0016_response_indexes;
+mod m0017_postgres_insert_counting;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_channel_columns::Migration),
             Box::new(m0015_counter_triggers::Migration),
             Box::new(m0016_response_indexes::Migration),
+            Box::new(m0017_postgres_insert_counting::Migration),
         ]
     }
 }

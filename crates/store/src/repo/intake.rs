@@ -88,52 +88,50 @@ pub async fn stored_since<C: ConnectionTrait>(conn: &C, since: i64, limit: u64) 
 /// Responses stored at or after `since` for each of the given `(source hash, organisation)` pairs, counted
 /// up to `cap` (the caller only asks whether a pair reached it); pairs without any are absent.
 ///
-/// One statement for the whole batch: a `UNION ALL` of one bounded count per pair, each read from the
-/// index `(ip_hash, organization_id, created_at)` alone, so the cost follows the batch and the cap, never
-/// the table — even when one address (a carrier's NAT) sends thousands of responses.
+/// One statement for the whole batch, the same text for every batch (the pairs are one JSON parameter,
+/// so the database prepares it once): per pair one bounded count, read from the index
+/// `(ip_hash, organization_id, created_at)` alone, so the cost follows the batch and the cap, never the
+/// table — even when one address (a carrier's NAT) sends thousands of responses.
 pub async fn source_counts<C: ConnectionTrait>(
     conn: &C,
     pairs: &[(String, i32)],
     since: i64,
     cap: u64,
 ) -> Result<HashMap<(String, i32), u64>> {
-    let backend = conn.get_database_backend();
-    let cap = i64::try_from(cap).unwrap_or(i64::MAX);
+    if pairs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let stmt = source_counts_query(conn.get_database_backend(), pairs, since, cap)?;
     let mut out = HashMap::new();
-    for chunk in statement_chunks(pairs) {
-        let mut sql = String::new();
-        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 4);
-        for (i, (source, org)) in chunk.iter().enumerate() {
-            let n = values.len();
-            let p = |k: usize| match backend {
-                DatabaseBackend::Postgres => format!("${}", n + k),
-                _ => "?".to_string(),
-            };
-            if i > 0 {
-                sql.push_str(" UNION ALL ");
-            }
-            // `i` is this loop's own counter, not input.
-            sql.push_str(&format!(
-                "SELECT CAST({i} AS BIGINT) AS i, (SELECT COUNT(*) FROM (SELECT 1 AS one FROM response \
-                 WHERE ip_hash = {} AND organization_id = {} AND created_at >= {} LIMIT {}) AS recent) AS n",
-                p(1),
-                p(2),
-                p(3),
-                p(4)
-            ));
-            values.extend([source.clone().into(), (*org).into(), since.into(), cap.into()]);
-        }
-        for row in conn.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await? {
-            let i: i64 = row.try_get("", "i").map_err(StoreError::Db)?;
-            let n: i64 = row.try_get("", "n").map_err(StoreError::Db)?;
-            if n > 0
-                && let Some(pair) = usize::try_from(i).ok().and_then(|i| chunk.get(i))
-            {
-                out.insert(pair.clone(), u64::try_from(n).unwrap_or(0));
-            }
+    for row in conn.query_all_raw(stmt).await? {
+        let i: i64 = row.try_get("", "i").map_err(StoreError::Db)?;
+        let n: i64 = row.try_get("", "n").map_err(StoreError::Db)?;
+        if n > 0
+            && let Some(pair) = usize::try_from(i).ok().and_then(|i| pairs.get(i))
+        {
+            out.insert(pair.clone(), u64::try_from(n).unwrap_or(0));
         }
     }
     Ok(out)
+}
+
+/// The statement of [`source_counts`]: the pairs go in as the JSON array `[[source, organisation], …]`.
+fn source_counts_query(backend: DatabaseBackend, pairs: &[(String, i32)], since: i64, cap: u64) -> Result<Statement> {
+    let cap = i64::try_from(cap).unwrap_or(i64::MAX);
+    let json = serde_json::to_string(pairs).map_err(|e| StoreError::Invalid(format!("source pairs: {e}")))?;
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "SELECT p.i - 1 AS i, (SELECT COUNT(*) FROM (SELECT 1 AS one FROM response WHERE ip_hash = p.v ->> 0 \
+             AND organization_id = (p.v ->> 1)::integer AND created_at >= $2 LIMIT $3) AS recent) AS n \
+             FROM json_array_elements($1::json) WITH ORDINALITY AS p(v, i)"
+        }
+        _ => {
+            "SELECT p.key AS i, (SELECT COUNT(*) FROM (SELECT 1 AS one FROM response WHERE ip_hash = p.value ->> 0 \
+             AND organization_id = p.value ->> 1 AND created_at >= ?2 LIMIT ?3) AS recent) AS n \
+             FROM json_each(?1) AS p"
+        }
+    };
+    Ok(Statement::from_sql_and_values(backend, sql, [json.into(), since.into(), cap.into()]))
 }
 
 /// Receipts of stored responses among `ids` (absent ids are left out).
@@ -179,5 +177,17 @@ mod tests {
         let stmt = super::devices_seen_query(&["a".to_owned(), "b".to_owned()], 0);
         let plan = testing::query_plan(&db, db.backend().build(&stmt)).await;
         assert!(plan.contains("response_device_known"), "{plan}");
+    }
+
+    #[tokio::test]
+    async fn source_counting_reads_the_source_index() {
+        let db = testing::fresh("sqlite").await;
+        let pairs = [("a".to_owned(), 1), ("b".to_owned(), 2)];
+        let stmt = super::source_counts_query(db.backend(), &pairs, 0, 5).unwrap();
+        let plan = testing::query_plan(&db, stmt).await;
+        assert!(
+            plan.contains("COVERING INDEX response_source (ip_hash=? AND organization_id=? AND created_at>?)"),
+            "{plan}"
+        );
     }
 }

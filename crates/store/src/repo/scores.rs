@@ -161,8 +161,11 @@ pub async fn live_scores<C: ConnectionTrait>(
     sphere: Sphere,
     period: i32,
 ) -> Result<LiveScores> {
-    let c = counters(conn, organization_id, period).await?;
-    let recorded = checklists::recorded(conn, period, Some(&[organization_id])).await?.remove(&organization_id);
+    // Two independent reads: on a pool they run side by side, each on its own connection.
+    let ids = [organization_id];
+    let (c, mut recorded) =
+        futures::try_join!(counters(conn, organization_id, period), checklists::recorded(conn, period, Some(&ids)))?;
+    let recorded = recorded.remove(&organization_id);
     // Regional lists matter only for a recorded checklist; reading them costs two small queries.
     let mut regional = None;
     if recorded.is_some()

@@ -1,16 +1,14 @@
 //! Survey intake storage: a response is stored exactly once (keyed by its client-generated UUID). The live
-//! counters of its organisation and period are incremented by the database in the same statement
-//! (triggers on `response`, migration `m0015_counter_triggers`) when it is stored accepted, and when a
-//! flagged one is accepted later. A full recompute from raw responses must always give the same counters.
+//! counters of its organisation and period are incremented in the same statement when it is stored
+//! accepted (see [`crate::counting`] for where each database counts), and by the triggers of migration
+//! `m0015_counter_triggers` when a flagged one is accepted later. A full recompute from raw responses must always give the same counters.
 
 use crate::Db;
 use crate::entities::response;
 use crate::error::{Result, StoreError};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseBackend, EntityTrait, QueryTrait, Statement, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, EntityTrait, IdenStatic, Iterable, Statement};
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 pub const STATUS_ACCEPTED: &str = "accepted";
 pub const STATUS_FLAGGED: &str = "flagged";
@@ -42,22 +40,23 @@ pub enum Outcome {
     Duplicate,
 }
 
-fn to_active(r: &NewResponse) -> response::ActiveModel {
-    response::ActiveModel {
-        id: Set(r.id.to_string()),
-        organization_id: Set(r.organization_id),
-        period: Set(r.period),
-        channel: Set(r.channel.clone()),
-        asked: Set(i32::from(r.asked)),
-        yes: Set(i32::from(r.yes)),
-        sex: Set(r.sex.clone()),
-        age: Set(r.age),
-        suggestions: Set(r.suggestions.clone()),
-        device_hash: Set(r.device_hash.clone()),
-        ip_hash: Set(r.ip_hash.clone()),
-        status: Set(if r.flag_reason.is_some() { STATUS_FLAGGED } else { STATUS_ACCEPTED }.to_string()),
-        flag_reason: Set(r.flag_reason.clone()),
-        created_at: Set(r.created_at),
+/// The row of `r` as stored.
+pub fn to_model(r: &NewResponse) -> response::Model {
+    response::Model {
+        id: r.id.to_string(),
+        organization_id: r.organization_id,
+        period: r.period,
+        channel: r.channel.clone(),
+        asked: i32::from(r.asked),
+        yes: i32::from(r.yes),
+        sex: r.sex.clone(),
+        age: r.age,
+        suggestions: r.suggestions.clone(),
+        device_hash: r.device_hash.clone(),
+        ip_hash: r.ip_hash.clone(),
+        status: if r.flag_reason.is_some() { STATUS_FLAGGED } else { STATUS_ACCEPTED }.to_string(),
+        flag_reason: r.flag_reason.clone(),
+        created_at: r.created_at,
     }
 }
 
@@ -70,14 +69,10 @@ fn check_channel(r: &NewResponse) -> Result<()> {
     }
 }
 
-/// Inserts a response if its id is new (an accepted one is counted by the database in the same statement).
+/// Inserts a response if its id is new (an accepted one is counted in the same statement).
 pub async fn insert_in<C: ConnectionTrait>(conn: &C, r: &NewResponse) -> Result<Outcome> {
-    check_channel(r)?;
-    let inserted = response::Entity::insert(to_active(r))
-        .on_conflict(OnConflict::column(response::Column::Id).do_nothing().to_owned())
-        .exec_without_returning(conn)
-        .await?;
-    Ok(if inserted == 0 { Outcome::Duplicate } else { Outcome::Created })
+    let inserted = insert_rows(conn, std::slice::from_ref(r)).await?;
+    Ok(if inserted.is_empty() { Outcome::Duplicate } else { Outcome::Created })
 }
 
 /// Inserts one response: a single statement, committed on its own (its counter update is part of it).
@@ -85,89 +80,103 @@ pub async fn insert(db: &Db, r: &NewResponse) -> Result<Outcome> {
     insert_in(&db.write, r).await
 }
 
-/// Inserts the rows whose id is new; the database counts the accepted ones in the same statement.
-/// Returns the ids inserted (an id repeated within the batch counts at its first occurrence).
+/// Inserts the rows whose id is new and counts the accepted ones in the same statement (SQLite: the
+/// insert triggers; PostgreSQL: the statement itself, see [`crate::counting`]). Returns the ids inserted
+/// (an id repeated within the batch counts at its first occurrence).
 ///
-/// How the new ids are learnt depends on who else may write:
+/// The batch goes to the database as one JSON parameter, so that the statement text is the same for
+/// every batch and the database prepares it (and, on SQLite, compiles the triggers into it) once per
+/// connection, not once per batch size. How the new ids are learnt depends on who else may write:
 /// * SQLite has one writer connection (this process's), so the ids of the batch not stored before this
 ///   transaction are exactly the ones it inserts: one command to SQLite's worker thread carries both the
 ///   `SELECT` of the ids among the batch already stored (usually none) and the insert ([`single_writer`]).
 ///   A `RETURNING` clause instead would hand each row from the worker thread to the caller one by one.
 /// * PostgreSQL may have other instances inserting the same id concurrently, so the insert itself says
-///   which rows it stored (`ON CONFLICT DO NOTHING RETURNING id`), read off the socket in one go.
+///   which rows it stored (`ON CONFLICT DO NOTHING RETURNING`), and counts exactly those.
 pub async fn insert_rows<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) -> Result<HashSet<String>> {
     batch.iter().try_for_each(check_channel)?;
     match conn.get_database_backend() {
         DatabaseBackend::Sqlite => single_writer(conn, batch, false).await,
-        _ => insert_rows_returning(conn, batch).await,
+        _ => insert_counting(conn, batch).await,
     }
 }
 
-/// `insert_rows` for a database this connection alone writes to, as one command: per chunk of the batch,
-/// the stored ids among it (the only rows the command returns), then its insert; with `own_transaction`
-/// the command also begins and commits its transaction, so that a group commit is one round trip to
-/// SQLite's worker thread (under load each round trip waits for a core). A failed command rolls its
-/// transaction back.
+/// The batch as the JSON array of its rows (the keys are the column names of `response`); a repeated id
+/// is kept at its first occurrence only.
+fn rows_json(batch: &[NewResponse]) -> Result<(String, Vec<String>)> {
+    let mut seen = HashSet::with_capacity(batch.len());
+    let rows: Vec<response::Model> = batch.iter().filter(|r| seen.insert(r.id)).map(to_model).collect();
+    let ids = rows.iter().map(|r| r.id.clone()).collect();
+    let json = serde_json::to_string(&rows).map_err(|e| StoreError::Invalid(format!("response batch: {e}")))?;
+    Ok((json, ids))
+}
+
+/// SQLite: the stored ids among the batch `?1`, then the insert of its rows (one text for every batch).
+static SQLITE_STORE: LazyLock<String> = LazyLock::new(|| {
+    let cols: Vec<&str> = response::Column::iter().map(|c| c.as_str()).collect();
+    let values: Vec<String> = cols.iter().map(|c| format!("value ->> '$.{c}'")).collect();
+    format!(
+        "SELECT id FROM response WHERE id IN (SELECT value ->> '$.id' FROM json_each(?1));\n\
+         INSERT INTO response ({}) SELECT {} FROM json_each(?1) WHERE true ON CONFLICT (id) DO NOTHING;",
+        cols.join(", "),
+        values.join(", ")
+    )
+});
+
+/// `insert_rows` for a database this connection alone writes to, as one command: the stored ids among
+/// the batch (the only rows the command returns), then its insert; with `own_transaction` the command
+/// also begins and commits its transaction, so that a group commit is one round trip to SQLite's worker
+/// thread (under load each round trip waits for a core). A failed command rolls its transaction back.
 async fn single_writer<C: ConnectionTrait>(
     conn: &C,
     batch: &[NewResponse],
     own_transaction: bool,
 ) -> Result<HashSet<String>> {
-    let mut firsts = HashSet::with_capacity(batch.len());
-    let unique: Vec<&NewResponse> = batch.iter().filter(|r| firsts.insert(r.id)).collect();
-    if unique.is_empty() {
+    if batch.is_empty() {
         return Ok(HashSet::new());
     }
-    let backend = conn.get_database_backend();
-    let mut sql = String::from(if own_transaction { "BEGIN IMMEDIATE;\n" } else { "" });
-    let mut values = Vec::new();
-    for chunk in super::chunking::statement_chunks(&unique) {
-        let stored = Query::select()
-            .column(response::Column::Id)
-            .from(response::Entity)
-            .and_where(Expr::col(response::Column::Id).is_in(chunk.iter().map(|r| r.id.to_string())))
-            .to_owned();
-        let insert = response::Entity::insert_many(chunk.iter().map(|r| to_active(r)))
-            .on_conflict(OnConflict::column(response::Column::Id).do_nothing().to_owned())
-            .into_query();
-        for part in [backend.build(&stored), backend.build(&insert)] {
-            sql.push_str(&part.sql);
-            sql.push_str(";\n");
-            values.extend(part.values.map(|v| v.0).unwrap_or_default());
-        }
-    }
-    if own_transaction {
-        sql.push_str("COMMIT;");
-    }
-    let rows = match conn.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await {
-        Ok(rows) => rows,
-        Err(e) => {
-            if own_transaction {
-                // Nothing to undo when the failure came before `BEGIN` took effect.
-                let _ = conn.execute_unprepared("ROLLBACK").await;
+    let (json, ids) = rows_json(batch)?;
+    let sql =
+        if own_transaction { format!("BEGIN IMMEDIATE;\n{}\nCOMMIT;", *SQLITE_STORE) } else { SQLITE_STORE.clone() };
+    let rows =
+        match conn.query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, [json.into()])).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                if own_transaction {
+                    // Nothing to undo when the failure came before `BEGIN` took effect.
+                    let _ = conn.execute_unprepared("ROLLBACK").await;
+                }
+                return Err(e.into());
             }
-            return Err(e.into());
-        }
-    };
-    let mut inserted: HashSet<String> = unique.iter().map(|r| r.id.to_string()).collect();
+        };
+    let mut inserted: HashSet<String> = ids.into_iter().collect();
     for row in rows {
         inserted.remove(&row.try_get::<String>("", "id").map_err(StoreError::Db)?);
     }
     Ok(inserted)
 }
 
+/// PostgreSQL: the insert of the batch `$1` (its rows read as rows of `response`), the counting of the
+/// accepted rows it stored, and their ids, in one statement.
+static POSTGRES_STORE: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "WITH stored AS (INSERT INTO response SELECT * FROM json_populate_recordset(NULL::response, $1::json) \
+         ON CONFLICT (id) DO NOTHING RETURNING id, organization_id, period, channel, asked, yes, status), \
+         counted AS ({}) SELECT id FROM stored",
+        crate::counting::add_rows("stored")
+    )
+});
+
 /// `insert_rows` where other connections may store the same ids meanwhile.
-async fn insert_rows_returning<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) -> Result<HashSet<String>> {
-    let mut inserted: HashSet<String> = HashSet::with_capacity(batch.len());
-    for chunk in super::chunking::statement_chunks(batch) {
-        let stmt = response::Entity::insert_many(chunk.iter().map(to_active))
-            .on_conflict(OnConflict::column(response::Column::Id).do_nothing().to_owned())
-            .into_query()
-            .returning_col(response::Column::Id)
-            .to_owned();
-        for row in conn.query_all(&stmt).await? {
-            inserted.insert(row.try_get::<String>("", "id").map_err(StoreError::Db)?);
-        }
+async fn insert_counting<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) -> Result<HashSet<String>> {
+    if batch.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let (json, _) = rows_json(batch)?;
+    let stmt = Statement::from_sql_and_values(DatabaseBackend::Postgres, POSTGRES_STORE.as_str(), [json.into()]);
+    let mut inserted = HashSet::with_capacity(batch.len());
+    for row in conn.query_all_raw(stmt).await? {
+        inserted.insert(row.try_get::<String>("", "id").map_err(StoreError::Db)?);
     }
     Ok(inserted)
 }
@@ -179,10 +188,8 @@ pub async fn insert_batch(db: &Db, batch: &[NewResponse]) -> Result<Vec<Outcome>
         batch.iter().try_for_each(check_channel)?;
         single_writer(&db.write, batch, true).await?
     } else {
-        let txn = db.write.begin().await?;
-        let inserted = insert_rows(&txn, batch).await?;
-        txn.commit().await?;
-        inserted
+        // One statement: its own transaction.
+        insert_rows(&db.write, batch).await?
     };
     // `remove`: a second occurrence of the same id in this batch is a repeat.
     Ok(batch
