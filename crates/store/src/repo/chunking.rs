@@ -1,7 +1,6 @@
-//! How many rows one multi-row statement carries. A group commit writes its whole batch with one
-//! statement per table where it can: each statement is a round trip to the database (for SQLite, to its
-//! worker thread), and under load every round trip waits for a core, so a batch costs its number of
-//! statements in waits far more than the parsing of a statement text it has not seen before.
+//! How many rows one multi-row statement carries, for the statements that still list their values (device
+//! screening, the recompute's counter rewrite). A group commit's insert and the burst screening pass their
+//! batch as one JSON parameter instead (`survey`, `intake`), so that their text never changes.
 
 /// Rows per statement: 256 rows of 33 values stay under SQLite's 32 766 parameters, and a group commit
 /// (at most `NOK_INTAKE_BATCH_MAX`, 512 by default) needs one or two statements per table.
