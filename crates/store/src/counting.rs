@@ -6,9 +6,9 @@
 //!   deletions alike (a row trigger there costs about nothing).
 //! * PostgreSQL: the insert statement itself counts the rows it stored: `repo::survey` writes a batch as
 //!   one data-modifying `WITH` whose second part is [`add_rows`] over the first part's `RETURNING`
-//!   (migration `m0017_postgres_insert_counting` dropped the insert trigger, whose transition table and
-//!   PL/pgSQL call cost more than the counting). Status changes and deletions stay with the statement
-//!   triggers of m0015.
+//!   (migration `m0017_postgres_insert_counting` dropped the insert trigger, so the counting is planned
+//!   with the insert instead of running as a PL/pgSQL function over a transition table). Status changes and
+//!   deletions stay with the statement triggers of m0015.
 //!
 //! The deltas per accepted response: `responses` 1; for question *k* (bit *k−1* of the masks) `qk_yes` 1
 //! when it was asked and answered «Да», `qk_no` 1 when it was asked and answered «Нет»; `ch_<code>` 1 for

@@ -1,7 +1,8 @@
 //! Survey intake storage: a response is stored exactly once (keyed by its client-generated UUID). The live
 //! counters of its organisation and period are incremented in the same statement when it is stored
 //! accepted (see [`crate::counting`] for where each database counts), and by the triggers of migration
-//! `m0015_counter_triggers` when a flagged one is accepted later. A full recompute from raw responses must always give the same counters.
+//! `m0015_counter_triggers` when a flagged one is accepted later. A full recompute from raw responses must
+//! always give the same counters.
 
 use crate::Db;
 use crate::entities::response;
@@ -94,16 +95,16 @@ pub async fn insert(db: &Db, r: &NewResponse) -> Result<Outcome> {
 /// * PostgreSQL may have other instances inserting the same id concurrently, so the insert itself says
 ///   which rows it stored (`ON CONFLICT DO NOTHING RETURNING`), and counts exactly those.
 pub async fn insert_rows<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) -> Result<HashSet<String>> {
-    batch.iter().try_for_each(check_channel)?;
     match conn.get_database_backend() {
         DatabaseBackend::Sqlite => single_writer(conn, batch, false).await,
         _ => insert_counting(conn, batch).await,
     }
 }
 
-/// The batch as the JSON array of its rows (the keys are the column names of `response`); a repeated id
-/// is kept at its first occurrence only.
+/// The batch as the JSON array of its rows (the keys are the column names of `response`) and their ids;
+/// a repeated id is kept at its first occurrence only. Refuses the whole batch if a channel is unknown.
 fn rows_json(batch: &[NewResponse]) -> Result<(String, Vec<String>)> {
+    batch.iter().try_for_each(check_channel)?;
     let mut seen = HashSet::with_capacity(batch.len());
     let rows: Vec<response::Model> = batch.iter().filter(|r| seen.insert(r.id)).map(to_model).collect();
     let ids = rows.iter().map(|r| r.id.clone()).collect();
@@ -112,7 +113,13 @@ fn rows_json(batch: &[NewResponse]) -> Result<(String, Vec<String>)> {
 }
 
 /// SQLite: the stored ids among the batch `?1`, then the insert of its rows (one text for every batch).
-static SQLITE_STORE: LazyLock<String> = LazyLock::new(|| {
+static SQLITE_STORE: LazyLock<String> = LazyLock::new(sqlite_store);
+
+/// [`SQLITE_STORE`] in its own transaction: a whole group commit.
+static SQLITE_GROUP_COMMIT: LazyLock<String> =
+    LazyLock::new(|| format!("BEGIN IMMEDIATE;\n{}\nCOMMIT;", sqlite_store()));
+
+fn sqlite_store() -> String {
     let cols: Vec<&str> = response::Column::iter().map(|c| c.as_str()).collect();
     let values: Vec<String> = cols.iter().map(|c| format!("value ->> '$.{c}'")).collect();
     format!(
@@ -121,7 +128,7 @@ static SQLITE_STORE: LazyLock<String> = LazyLock::new(|| {
         cols.join(", "),
         values.join(", ")
     )
-});
+}
 
 /// `insert_rows` for a database this connection alone writes to, as one command: the stored ids among
 /// the batch (the only rows the command returns), then its insert; with `own_transaction` the command
@@ -136,8 +143,7 @@ async fn single_writer<C: ConnectionTrait>(
         return Ok(HashSet::new());
     }
     let (json, ids) = rows_json(batch)?;
-    let sql =
-        if own_transaction { format!("BEGIN IMMEDIATE;\n{}\nCOMMIT;", *SQLITE_STORE) } else { SQLITE_STORE.clone() };
+    let sql = if own_transaction { SQLITE_GROUP_COMMIT.as_str() } else { SQLITE_STORE.as_str() };
     let rows =
         match conn.query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, [json.into()])).await {
             Ok(rows) => rows,
@@ -185,7 +191,6 @@ async fn insert_counting<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) ->
 /// the batch counts as created once, at its first occurrence.
 pub async fn insert_batch(db: &Db, batch: &[NewResponse]) -> Result<Vec<Outcome>> {
     let mut inserted = if db.is_sqlite() {
-        batch.iter().try_for_each(check_channel)?;
         single_writer(&db.write, batch, true).await?
     } else {
         // One statement: its own transaction.
