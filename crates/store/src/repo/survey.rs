@@ -101,15 +101,66 @@ pub async fn insert_rows<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) ->
     }
 }
 
-/// The batch as the JSON array of its rows (the keys are the column names of `response`) and their ids;
-/// a repeated id is kept at its first occurrence only. Refuses the whole batch if a channel is unknown.
-fn rows_json(batch: &[NewResponse]) -> Result<(String, Vec<String>)> {
+/// How a batch's rows are written for the database that reads them.
+#[derive(Clone, Copy)]
+enum RowShape {
+    /// Objects keyed by column name (PostgreSQL reads them with `json_populate_recordset`).
+    Objects,
+    /// Arrays in the column order of `response::Column` (SQLite reads each value by position: a lookup by
+    /// key walks and compares the keys before it, for every column of every row).
+    Arrays,
+}
+
+/// The batch as a JSON array of its rows and their ids; a repeated id is kept at its first occurrence
+/// only. Refuses the whole batch if a channel is unknown.
+fn rows_json(batch: &[NewResponse], shape: RowShape) -> Result<(String, Vec<String>)> {
     batch.iter().try_for_each(check_channel)?;
     let mut seen = HashSet::with_capacity(batch.len());
     let rows: Vec<response::Model> = batch.iter().filter(|r| seen.insert(r.id)).map(to_model).collect();
     let ids = rows.iter().map(|r| r.id.clone()).collect();
-    let json = serde_json::to_string(&rows).map_err(|e| StoreError::Invalid(format!("response batch: {e}")))?;
+    let json = match shape {
+        RowShape::Objects => serde_json::to_string(&rows),
+        RowShape::Arrays => serde_json::to_string(&rows.iter().map(as_array).collect::<Vec<_>>()),
+    }
+    .map_err(|e| StoreError::Invalid(format!("response batch: {e}")))?;
     Ok((json, ids))
+}
+
+/// The columns of a row in the order of `response::Column` (a unit test holds the two orders equal).
+type RowArray<'a> = (
+    &'a str,
+    i32,
+    i32,
+    &'a str,
+    i32,
+    i32,
+    &'a Option<String>,
+    Option<i32>,
+    &'a Option<String>,
+    &'a Option<String>,
+    &'a Option<String>,
+    &'a str,
+    &'a Option<String>,
+    i64,
+);
+
+fn as_array(m: &response::Model) -> RowArray<'_> {
+    (
+        &m.id,
+        m.organization_id,
+        m.period,
+        &m.channel,
+        m.asked,
+        m.yes,
+        &m.sex,
+        m.age,
+        &m.suggestions,
+        &m.device_hash,
+        &m.ip_hash,
+        &m.status,
+        &m.flag_reason,
+        m.created_at,
+    )
 }
 
 /// SQLite: the stored ids among the batch `?1`, then the insert of its rows (one text for every batch).
@@ -121,9 +172,9 @@ static SQLITE_GROUP_COMMIT: LazyLock<String> =
 
 fn sqlite_store() -> String {
     let cols: Vec<&str> = response::Column::iter().map(|c| c.as_str()).collect();
-    let values: Vec<String> = cols.iter().map(|c| format!("value ->> '$.{c}'")).collect();
+    let values: Vec<String> = (0..cols.len()).map(|i| format!("value ->> {i}")).collect();
     format!(
-        "SELECT id FROM response WHERE id IN (SELECT value ->> '$.id' FROM json_each(?1));\n\
+        "SELECT id FROM response WHERE id IN (SELECT value ->> 0 FROM json_each(?1));\n\
          INSERT INTO response ({}) SELECT {} FROM json_each(?1) WHERE true ON CONFLICT (id) DO NOTHING;",
         cols.join(", "),
         values.join(", ")
@@ -142,7 +193,7 @@ async fn single_writer<C: ConnectionTrait>(
     if batch.is_empty() {
         return Ok(HashSet::new());
     }
-    let (json, ids) = rows_json(batch)?;
+    let (json, ids) = rows_json(batch, RowShape::Arrays)?;
     let sql = if own_transaction { SQLITE_GROUP_COMMIT.as_str() } else { SQLITE_STORE.as_str() };
     let rows =
         match conn.query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, [json.into()])).await {
@@ -178,7 +229,7 @@ async fn insert_counting<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) ->
     if batch.is_empty() {
         return Ok(HashSet::new());
     }
-    let (json, _) = rows_json(batch)?;
+    let (json, _) = rows_json(batch, RowShape::Objects)?;
     let stmt = Statement::from_sql_and_values(DatabaseBackend::Postgres, POSTGRES_STORE.as_str(), [json.into()]);
     let mut inserted = HashSet::with_capacity(batch.len());
     for row in conn.query_all_raw(stmt).await? {
@@ -206,4 +257,32 @@ pub async fn insert_batch(db: &Db, batch: &[NewResponse]) -> Result<Vec<Outcome>
 /// A stored response by id.
 pub async fn get<C: ConnectionTrait>(conn: &C, id: &uuid::Uuid) -> Result<Option<response::Model>> {
     Ok(response::Entity::find_by_id(id.to_string()).one(conn).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_array_follows_the_column_order() {
+        let r = NewResponse {
+            id: uuid::Uuid::from_u128(7),
+            organization_id: 3,
+            period: 2026,
+            channel: "qr_poster".into(),
+            asked: 0b111,
+            yes: 0b101,
+            sex: Some("f".into()),
+            age: Some(40),
+            suggestions: Some("больше скамеек".into()),
+            device_hash: Some("d".into()),
+            ip_hash: Some("i".into()),
+            flag_reason: Some("burst".into()),
+            created_at: 1_800_000_000,
+        };
+        let m = to_model(&r);
+        let object = serde_json::to_value(&m).unwrap();
+        let by_name: Vec<serde_json::Value> = response::Column::iter().map(|c| object[c.as_str()].clone()).collect();
+        assert_eq!(serde_json::to_value(as_array(&m)).unwrap(), serde_json::Value::Array(by_name));
+    }
 }
