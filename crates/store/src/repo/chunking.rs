@@ -1,6 +1,6 @@
-//! How many rows one multi-row statement carries, for the statements that still list their values (device
-//! screening, the recompute's counter rewrite). A group commit's insert and the burst screening pass their
-//! batch as one JSON parameter instead (`survey`, `intake`), so that their text never changes.
+//! How many rows one multi-row statement carries, for the statement that still lists its values (the
+//! recompute's counter rewrite). A group commit's insert and the screening of a batch pass the batch as one
+//! JSON parameter instead (`survey`, `intake`), so that their text never changes.
 
 /// Rows per statement: 256 rows of 33 values stay under SQLite's 32 766 parameters, and a group commit
 /// (at most `NOK_INTAKE_BATCH_MAX`, 512 by default) needs one or two statements per table.

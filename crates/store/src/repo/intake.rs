@@ -3,10 +3,9 @@
 //! recently (the anti-fraud rules decide with these), and the stored facts a receipt is built from.
 //! Storage itself is `survey`; the decisions are the caller's.
 
-use super::chunking::statement_chunks;
 use crate::entities::{organization, response};
 use crate::error::{Result, StoreError};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use std::collections::{HashMap, HashSet};
 
@@ -21,31 +20,41 @@ pub struct Receipt {
 }
 
 /// `(device hash, organisation)` pairs among `devices` with a response stored at or after `since`.
+///
+/// One statement for the whole batch with the same text for every batch (the devices are one JSON
+/// parameter, as in [`source_counts`]), so the database prepares it once.
 pub async fn devices_seen<C: ConnectionTrait>(
     conn: &C,
     devices: &[String],
     since: i64,
 ) -> Result<HashSet<(String, i32)>> {
+    if devices.is_empty() {
+        return Ok(HashSet::new());
+    }
     let mut out = HashSet::new();
-    for chunk in statement_chunks(devices) {
-        for row in conn.query_all(&devices_seen_query(chunk, since)).await? {
-            let device: String = row.try_get("", "device_hash").map_err(StoreError::Db)?;
-            let org: i32 = row.try_get("", "organization_id").map_err(StoreError::Db)?;
-            out.insert((device, org));
-        }
+    for row in conn.query_all_raw(devices_seen_query(conn.get_database_backend(), devices, since)?).await? {
+        let device: String = row.try_get("", "device_hash").map_err(StoreError::Db)?;
+        let org: i32 = row.try_get("", "organization_id").map_err(StoreError::Db)?;
+        out.insert((device, org));
     }
     Ok(out)
 }
 
-/// `devices_seen` for one chunk: its comparison on `device_hash` lets SQLite read the partial index of
-/// known devices (migration m0016).
-fn devices_seen_query(devices: &[String], since: i64) -> SelectStatement {
-    Query::select()
-        .columns([response::Column::DeviceHash, response::Column::OrganizationId])
-        .from(response::Entity)
-        .and_where(Expr::col(response::Column::DeviceHash).is_in(devices.iter().cloned()))
-        .and_where(Expr::col(response::Column::CreatedAt).gte(since))
-        .to_owned()
+/// The statement of [`devices_seen`]: the devices go in as the JSON array `[device, …]`. Its comparison on
+/// `device_hash` lets SQLite read the partial index of known devices (migration m0016).
+fn devices_seen_query(backend: DatabaseBackend, devices: &[String], since: i64) -> Result<Statement> {
+    let json = serde_json::to_string(devices).map_err(|e| StoreError::Invalid(format!("devices: {e}")))?;
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            "SELECT DISTINCT device_hash, organization_id FROM response \
+             WHERE device_hash IN (SELECT value FROM json_array_elements_text($1::json)) AND created_at >= $2"
+        }
+        _ => {
+            "SELECT DISTINCT device_hash, organization_id FROM response \
+             WHERE device_hash IN (SELECT value FROM json_each(?1)) AND created_at >= ?2"
+        }
+    };
+    Ok(Statement::from_sql_and_values(backend, sql, [json.into(), since.into()]))
 }
 
 /// The facts the anti-fraud rules count of one stored response.
@@ -174,8 +183,8 @@ mod tests {
     #[tokio::test]
     async fn device_screening_reads_the_partial_index() {
         let db = testing::fresh("sqlite").await;
-        let stmt = super::devices_seen_query(&["a".to_owned(), "b".to_owned()], 0);
-        let plan = testing::query_plan(&db, db.backend().build(&stmt)).await;
+        let stmt = super::devices_seen_query(db.backend(), &["a".to_owned(), "b".to_owned()], 0).unwrap();
+        let plan = testing::query_plan(&db, stmt).await;
         assert!(plan.contains("response_device_known"), "{plan}");
     }
 
