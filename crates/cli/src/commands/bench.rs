@@ -6,6 +6,7 @@ mod import;
 mod intake;
 mod posters;
 mod recompute;
+mod threads;
 
 use std::process::ExitCode;
 

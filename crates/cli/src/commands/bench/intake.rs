@@ -5,10 +5,12 @@
 //! insert of responses with their counter updates, without HTTP (the storage baseline); `POST
 //! /api/v1/responses` from N concurrent clients (accepted = durably committed, answered after its group
 //! commit); and the organisation page `GET /o/{id}`. Anti-fraud limits are raised so that the checks run
-//! but never refuse. Afterwards every acknowledged response is checked to be stored and counted once.
+//! but never refuse. Afterwards every acknowledged response is checked to be stored and counted once. On
+//! Linux it also prints, per kind of thread, the CPU the intake used and the time spent waiting for a core.
 
 use super::http_load::{self, Measured};
 use super::scratch_db;
+use super::threads;
 use nok_store::Db;
 use nok_store::entities::organization;
 use nok_store::repo::import::{ImportOptions, import_organizations};
@@ -146,6 +148,8 @@ struct IntakeRun {
     screen: Option<f64>,
     commit: Option<f64>,
     page: Option<Measured>,
+    /// Per kind of thread, CPU used and time spent waiting for a core during the intake (Linux).
+    cpu: Vec<String>,
     stored: u64,
     counted: i64,
 }
@@ -171,7 +175,9 @@ async fn intake(db: &Db, orgs: &[organization::Model], args: &Args, with_page: b
         http_load::post_json(&h, "/api/v1/responses", body)
     });
     let duration = Duration::from_secs(args.seconds);
+    let before = threads::Snapshot::take();
     let measured = http_load::run(addr, args.clients, WARMUP, duration, &[201], make).await;
+    let cpu = threads::report(&before, &threads::Snapshot::take());
     let metrics = http_load::fetch(addr, "/metrics").await.unwrap_or_default();
     let batch = histogram_mean(&metrics, "nok_intake_batch_size");
     let screen = histogram_mean(&metrics, "nok_intake_screen_seconds");
@@ -188,7 +194,7 @@ async fn intake(db: &Db, orgs: &[organization::Model], args: &Args, with_page: b
     // Every acknowledged response stored once and counted once (no response was flagged or refused).
     let stored = nok_store::entities::response::Entity::find().count(&db.read).await?;
     let counted = counters_total(db).await?;
-    Ok(IntakeRun { intake: measured, page, stored, counted, batch, screen, commit })
+    Ok(IntakeRun { intake: measured, page, cpu, stored, counted, batch, screen, commit })
 }
 
 /// Mean of a histogram (or summary) in a Prometheus text exposition.
@@ -243,6 +249,12 @@ async fn backend(
             screen * 1e3,
             commit * 1e3
         );
+    }
+    if !run.cpu.is_empty() {
+        println!("[{label}]   threads during the intake (warm-up included):");
+        for line in &run.cpu {
+            println!("[{label}]     {line}");
+        }
     }
     if let Some(page) = &run.page {
         println!("[{label}] GET /o/{{id}} (organisation page): {}", page.line("req"));

@@ -9,6 +9,7 @@
 //! of the same row, one per transaction and 100 per transaction (group commit).
 
 use super::per_second;
+use anyhow::Context;
 use nok_methodology::Sphere;
 use nok_store::Db;
 use nok_store::entities::{organization, response};
@@ -117,6 +118,9 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// The benchmark database: kept (with `--reuse`) or created afresh.
 async fn open(dir: &std::path::Path, postgres: Option<&str>, reuse: bool) -> anyhow::Result<Db> {
+    if postgres.is_none() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
     if !reuse {
         return super::scratch_db(dir, DB_NAME, postgres).await;
     }
