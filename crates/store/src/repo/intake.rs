@@ -43,7 +43,7 @@ pub async fn devices_seen<C: ConnectionTrait>(
 /// The statement of [`devices_seen`]: the devices go in as the JSON array `[device, …]`. Its comparison on
 /// `device_hash` lets SQLite read the partial index of known devices (migration m0016).
 fn devices_seen_query(backend: DatabaseBackend, devices: &[String], since: i64) -> Result<Statement> {
-    let json = serde_json::to_string(devices).map_err(|e| StoreError::Invalid(format!("devices: {e}")))?;
+    let json = super::json_parameter("devices", devices)?;
     let sql = match backend {
         DatabaseBackend::Postgres => {
             "SELECT DISTINCT device_hash, organization_id FROM response \
@@ -127,7 +127,7 @@ pub async fn source_counts<C: ConnectionTrait>(
 /// The statement of [`source_counts`]: the pairs go in as the JSON array `[[source, organisation], …]`.
 fn source_counts_query(backend: DatabaseBackend, pairs: &[(String, i32)], since: i64, cap: u64) -> Result<Statement> {
     let cap = i64::try_from(cap).unwrap_or(i64::MAX);
-    let json = serde_json::to_string(pairs).map_err(|e| StoreError::Invalid(format!("source pairs: {e}")))?;
+    let json = super::json_parameter("source pairs", pairs)?;
     let sql = match backend {
         DatabaseBackend::Postgres => {
             "SELECT p.i - 1 AS i, (SELECT COUNT(*) FROM (SELECT 1 AS one FROM response WHERE ip_hash = p.v ->> 0 \

@@ -46,6 +46,13 @@ impl<T> Page<T> {
     }
 }
 
+/// `value` as the text of one JSON statement parameter: a batch passed this way keeps the statement's text
+/// the same for every batch size, so the database prepares it once (`survey`, `intake`). `what` names the
+/// value in the error.
+pub(crate) fn json_parameter<T: serde::Serialize + ?Sized>(what: &str, value: &T) -> crate::error::Result<String> {
+    serde_json::to_string(value).map_err(|e| crate::error::StoreError::Invalid(format!("{what}: {e}")))
+}
+
 /// Orders a table of organisations (a select with `id` and `short_name` columns) by the column `key` —
 /// ties by name, then id, so pages never overlap — and keeps page `page` (from 1) of `per_page` rows.
 pub(crate) fn order_and_page(

@@ -119,10 +119,9 @@ fn rows_json(batch: &[NewResponse], shape: RowShape) -> Result<(String, Vec<Stri
     let rows: Vec<response::Model> = batch.iter().filter(|r| seen.insert(r.id)).map(to_model).collect();
     let ids = rows.iter().map(|r| r.id.clone()).collect();
     let json = match shape {
-        RowShape::Objects => serde_json::to_string(&rows),
-        RowShape::Arrays => serde_json::to_string(&rows.iter().map(as_array).collect::<Vec<_>>()),
-    }
-    .map_err(|e| StoreError::Invalid(format!("response batch: {e}")))?;
+        RowShape::Objects => super::json_parameter("response batch", &rows)?,
+        RowShape::Arrays => super::json_parameter("response batch", &rows.iter().map(as_array).collect::<Vec<_>>())?,
+    };
     Ok((json, ids))
 }
 
@@ -168,7 +167,7 @@ static SQLITE_STORE: LazyLock<String> = LazyLock::new(sqlite_store);
 
 /// [`SQLITE_STORE`] in its own transaction: a whole group commit.
 static SQLITE_GROUP_COMMIT: LazyLock<String> =
-    LazyLock::new(|| format!("BEGIN IMMEDIATE;\n{}\nCOMMIT;", sqlite_store()));
+    LazyLock::new(|| format!("BEGIN IMMEDIATE;\n{}\nCOMMIT;", *SQLITE_STORE));
 
 fn sqlite_store() -> String {
     let cols: Vec<&str> = response::Column::iter().map(|c| c.as_str()).collect();
