@@ -10,11 +10,14 @@ use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use sea_orm::ConnectionTrait;
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/healthz", get(healthz)).route("/metrics", get(prometheus))
 }
+
+/// How often the recorder folds the samples recorded since into its histograms.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
 
 fn handle() -> &'static PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -23,6 +26,18 @@ fn handle() -> &'static PrometheusHandle {
         let handle = recorder.handle();
         // Another recorder may already be installed (tests start several servers in one process).
         let _ = metrics::set_global_recorder(recorder);
+        // A recorder built without `install` keeps every histogram sample until a scrape renders it:
+        // without a scraper the memory grows with every request. The upkeep folds them in regularly.
+        let upkeep = handle.clone();
+        let spawned = std::thread::Builder::new().name("metrics-upkeep".into()).spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                upkeep.run_upkeep();
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "metrics upkeep thread not started");
+        }
         handle
     })
 }
