@@ -63,6 +63,7 @@ flagged-col-reason = Причина
 flagged-col-answers = Ответы
 flagged-col-actions = Решение
 flagged-col-suggestions = Предложения
+flagged-suggestions-unreadable = (текст не расшифровывается: он повреждён или зашифрован другим ключом)
 flagged-accept = Принять
 flagged-reject = Отклонить
 flagged-reject-title = Отклонить анкету?

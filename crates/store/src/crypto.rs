@@ -1,4 +1,5 @@
-//! Encryption of personal data at rest (the e-mail addresses of appeal authors, mail recipients).
+//! Encryption of personal data at rest (the e-mail addresses of appeal authors, mail recipients, the free-text
+//! suggestions of survey responses, which may name people).
 //!
 //! AES-256-GCM with a key derived from the server secret (`setting.secret`, shared by all instances) by
 //! HMAC-SHA256 under a fixed label, a fresh random 96-bit nonce per value, and a purpose string as associated
@@ -18,6 +19,9 @@ const NONCE_LEN: usize = 12;
 
 /// What an e-mail address is encrypted for (the associated data of the cipher).
 pub const PURPOSE_EMAIL: &str = "nok:email";
+
+/// What the suggestions text of a survey response is encrypted for.
+pub const PURPOSE_SUGGESTIONS: &str = "nok:suggestions";
 
 /// The key for personal-data fields. Its `Debug` output never shows the key.
 #[derive(Clone)]

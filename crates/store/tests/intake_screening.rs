@@ -20,7 +20,7 @@ fn response(n: u128, org: i32, device: Option<&str>, source: &str, at: i64) -> N
         yes: 1,
         sex: None,
         age: None,
-        suggestions: None,
+        suggestions_sealed: None,
         device_hash: device.map(str::to_owned),
         ip_hash: Some(source.to_owned()),
         flag_reason: None,

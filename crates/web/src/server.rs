@@ -22,7 +22,8 @@ pub async fn state(db: Db, config: WebConfig) -> Result<AppState, nok_store::Sto
     let secret = nok_store::repo::settings::secret(&db).await?;
     let ip_salt = crate::security::ip_salt::IpSalt::load(&db).await?;
     ip_salt.spawn_rotation(db.clone());
-    let (intake, portal) = crate::portal::start_services(&db, &config);
+    let key = nok_store::crypto::FieldKey::derive(&secret);
+    let (intake, portal) = crate::portal::start_services(&db, &config, key);
     Ok(AppState::new(crate::state::Shared {
         db,
         config: Arc::new(config),

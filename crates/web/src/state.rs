@@ -26,6 +26,11 @@ impl AppState {
     pub fn new(shared: Shared) -> AppState {
         AppState(Arc::new(shared))
     }
+
+    /// The key that encrypts personal data at rest (e-mail addresses, suggestions texts).
+    pub fn field_key(&self) -> nok_store::crypto::FieldKey {
+        nok_store::crypto::FieldKey::derive(&self.secret)
+    }
 }
 
 impl Deref for AppState {

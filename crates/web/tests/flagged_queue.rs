@@ -14,11 +14,16 @@ use serde_json::Value;
 use support::{PASSWORD, Server, client, csrf_of, csv_export, login, start_with, xlsx_export};
 use survey_common::*;
 
+/// The suggestions text of every response of [`flagged_pair`] (stored encrypted, shown to the reviewer).
+const SUGGESTIONS: &str = "Больше скамеек у входа";
+
 /// Three responses to `o` from one source with `burst_max = 1`: one counted, two flagged. Returns the
 /// flagged ids.
 async fn flagged_pair(s: &Server, public_id: &str, sphere: Sphere) -> Vec<String> {
     for _ in 0..3 {
-        assert_eq!(post(s, &submission(public_id, "qr_poster", all_yes(sphere))).await.0, 201);
+        let mut body = submission(public_id, "qr_poster", all_yes(sphere));
+        body["suggestions"] = Value::from(SUGGESTIONS);
+        assert_eq!(post(s, &body).await.0, 201);
     }
     all_stored(s).await.into_iter().filter(|r| r.status == "flagged").map(|r| r.id).collect()
 }
@@ -49,6 +54,7 @@ async fn accepting_a_flagged_response_counts_it_and_is_audited() {
         assert_eq!(status, 303);
         let queue = c.get(s.url("/cabinet/flagged")).send().await.unwrap().text().await.unwrap();
         assert!(queue.contains("Больница № 9") && queue.contains("Всплеск"), "{backend}");
+        assert_eq!(queue.matches(SUGGESTIONS).count(), 2, "{backend}: the reviewer reads the decrypted text");
         for id in &flagged {
             assert!(queue.contains(&format!("/cabinet/flagged/{id}/accept")));
         }
@@ -61,6 +67,12 @@ async fn accepting_a_flagged_response_counts_it_and_is_audited() {
         assert_eq!(sheet.len(), 3, "{backend}: {sheet:?}");
         assert!(
             sheet[1..].iter().all(|r| r[1] == "Больница № 9" && r[2] == o.public_id && r[4].starts_with("Всплеск"))
+        );
+        assert_eq!(csv.matches(SUGGESTIONS).count(), 2, "{backend}: {csv}");
+        assert!(sheet[1..].iter().all(|r| r[6] == SUGGESTIONS), "{backend}: {sheet:?}");
+        assert!(
+            all_stored(&s).await.iter().all(|r| r.suggestions.as_deref().is_some_and(|t| !t.contains("скамеек"))),
+            "{backend}: no text stored in plain"
         );
         let csrf = csrf_of(&queue);
         let res = c

@@ -39,7 +39,7 @@ async fn org(s: &Server, seed: u64, municipality: Option<&str>, answers: &[Answe
             yes: m.yes,
             sex: None,
             age: None,
-            suggestions: None,
+            suggestions_sealed: None,
             device_hash: None,
             ip_hash: None,
             flag_reason: None,

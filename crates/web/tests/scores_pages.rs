@@ -57,7 +57,7 @@ async fn store_responses(s: &Server, org: i32, masks: &[AnswerMask]) {
             yes: m.yes,
             sex: None,
             age: None,
-            suggestions: None,
+            suggestions_sealed: None,
             device_hash: None,
             ip_hash: None,
             flag_reason: None,

@@ -194,7 +194,10 @@ async fn follow_ups_of_a_yes_are_asked_on_a_second_step() {
     let r = &stored[0];
     assert_eq!(r.id, hidden(&page, "id"));
     assert_eq!((r.channel.as_str(), r.sex.as_deref(), r.age), ("qr_paper", Some("m"), Some(35)));
-    assert_eq!(r.suggestions.as_deref(), Some("Поставить больше скамеек"));
+    let sealed = r.suggestions.as_deref().expect("the suggestions are stored");
+    assert!(!sealed.contains("скамеек"), "stored encrypted: {sealed}");
+    let key = nok_store::crypto::FieldKey::load(&s.db).await.unwrap();
+    assert_eq!(key.decrypt(nok_store::crypto::PURPOSE_SUGGESTIONS, sealed).unwrap(), "Поставить больше скамеек");
     let asked = questions.iter().fold(0, |m, q| m | 1 << (q.id.0 - 1));
     assert_eq!(r.asked, asked, "every question of the sphere answered");
     assert_eq!(r.yes, asked & !(1 << 5) & !0b1000_1000_1010, "«Нет» to q6 and the follow-ups");

@@ -18,6 +18,7 @@ pub struct Model {
     pub yes: i32,
     pub sex: Option<String>,
     pub age: Option<i32>,
+    /// Encrypted with [`crate::crypto::PURPOSE_SUGGESTIONS`] (migration m0018 sealed the older plain texts).
     pub suggestions: Option<String>,
     pub device_hash: Option<String>,
     pub ip_hash: Option<String>,

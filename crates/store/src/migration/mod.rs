@@ -22,6 +22,7 @@ mod m0014_channel_columns;
 mod m0015_counter_triggers;
 mod m0016_response_indexes;
 mod m0017_postgres_insert_counting;
+mod m0018_sealed_suggestions;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_counter_triggers::Migration),
             Box::new(m0016_response_indexes::Migration),
             Box::new(m0017_postgres_insert_counting::Migration),
+            Box::new(m0018_sealed_suggestions::Migration),
         ]
     }
 }

@@ -14,7 +14,12 @@ pub async fn secret(db: &Db) -> Result<Vec<u8>> {
         .exec_without_returning(&db.write)
         .await?;
     let row = setting::Entity::find_by_id("secret".to_string()).one(&db.write).await?.expect("secret was just ensured");
-    Ok(hex::decode(&row.value).unwrap_or_else(|_| row.value.into_bytes()))
+    Ok(secret_bytes(&row.value))
+}
+
+/// A secret's or salt's bytes from its stored value (hex; an older value that is not hex is taken as it is).
+pub(crate) fn secret_bytes(value: &str) -> Vec<u8> {
+    hex::decode(value).unwrap_or_else(|_| value.as_bytes().to_vec())
 }
 
 const IP_SALT_PREFIX: &str = "ip-salt:";
@@ -36,7 +41,7 @@ pub async fn ip_salt(db: &Db, day: &str) -> Result<Vec<u8>> {
         .exec(&db.write)
         .await?;
     let row = setting::Entity::find_by_id(key).one(&db.write).await?.expect("the salt was just ensured");
-    Ok(hex::decode(&row.value).unwrap_or_else(|_| row.value.into_bytes()))
+    Ok(secret_bytes(&row.value))
 }
 
 /// How many days' address salts are stored (1 after a rotation; for tests and the admin).

@@ -25,7 +25,9 @@ pub struct NewResponse {
     pub yes: u16,
     pub sex: Option<String>,
     pub age: Option<i32>,
-    pub suggestions: Option<String>,
+    /// The suggestions text, encrypted with [`crate::crypto::PURPOSE_SUGGESTIONS`]
+    /// ([`crate::crypto::FieldKey::encrypt`]); never the plain text.
+    pub suggestions_sealed: Option<String>,
     pub device_hash: Option<String>,
     pub ip_hash: Option<String>,
     /// Flagged responses are stored but stay out of the counters until accepted.
@@ -52,7 +54,7 @@ pub fn to_model(r: &NewResponse) -> response::Model {
         yes: i32::from(r.yes),
         sex: r.sex.clone(),
         age: r.age,
-        suggestions: r.suggestions.clone(),
+        suggestions: r.suggestions_sealed.clone(),
         device_hash: r.device_hash.clone(),
         ip_hash: r.ip_hash.clone(),
         status: if r.flag_reason.is_some() { STATUS_FLAGGED } else { STATUS_ACCEPTED }.to_string(),
@@ -273,7 +275,7 @@ mod tests {
             yes: 0b101,
             sex: Some("f".into()),
             age: Some(40),
-            suggestions: Some("больше скамеек".into()),
+            suggestions_sealed: Some("v1.00ff".into()),
             device_hash: Some("d".into()),
             ip_hash: Some("i".into()),
             flag_reason: Some("burst".into()),

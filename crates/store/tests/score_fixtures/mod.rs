@@ -19,7 +19,7 @@ pub fn response(organization_id: i32, period: i32, channel: &str, mask: AnswerMa
         yes: mask.yes,
         sex: None,
         age: None,
-        suggestions: None,
+        suggestions_sealed: None,
         device_hash: None,
         ip_hash: None,
         flag_reason: None,

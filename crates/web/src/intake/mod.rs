@@ -32,6 +32,7 @@ use axum::http::HeaderMap;
 use limits::Limits;
 use nok_methodology::Definition;
 use nok_store::Db;
+use nok_store::crypto::{FieldKey, PURPOSE_SUGGESTIONS};
 use nok_store::repo::intake::Receipt;
 use nok_store::repo::survey::NewResponse;
 use nok_store::time_util::{now, period_of};
@@ -162,6 +163,8 @@ pub struct Intake {
 }
 
 struct Inner {
+    /// Seals the suggestions text before it is stored.
+    key: FieldKey,
     limits: Arc<Limits>,
     orgs: OrgCache,
     writer: Writer,
@@ -170,7 +173,7 @@ struct Inner {
 impl Intake {
     /// Starts the writer task and the limiter sweeper (needs a Tokio runtime). `on_commit` is told which
     /// organisations' counters changed after each commit (to refresh cached pages).
-    pub fn start(db: Db, config: &IntakeConfig, on_commit: OnCommit) -> Intake {
+    pub fn start(db: Db, config: &IntakeConfig, key: FieldKey, on_commit: OnCommit) -> Intake {
         let rules = Rules {
             device_window_secs: config.device_window_secs,
             burst_window_secs: config.burst_window_secs,
@@ -179,7 +182,7 @@ impl Intake {
         let limits = Arc::new(Limits::new(config));
         Limits::spawn_sweeper(&limits);
         let writer = Writer::start(db, rules, config.batch_max, config.queue, on_commit);
-        Intake { inner: Arc::new(Inner { limits, orgs: OrgCache::default(), writer }) }
+        Intake { inner: Arc::new(Inner { key, limits, orgs: OrgCache::default(), writer }) }
     }
 
     /// The active organisation with this public id (cached briefly).
@@ -205,7 +208,7 @@ impl Intake {
             yes: valid.mask.yes,
             sex: valid.sex.map(str::to_string),
             age: valid.age,
-            suggestions: valid.suggestions,
+            suggestions_sealed: valid.suggestions.map(|s| self.inner.key.encrypt(PURPOSE_SUGGESTIONS, &s)),
             device_hash: source.device_hash.clone(),
             ip_hash: Some(source.ip_hash.clone()),
             flag_reason: None,

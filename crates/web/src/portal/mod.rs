@@ -162,12 +162,17 @@ impl Portal {
 
 /// Starts survey intake (its writer drops the portal's cached figures of organisations whose counters
 /// changed) and the portal; needs a Tokio runtime.
-pub fn start_services(db: &Db, config: &crate::config::WebConfig) -> (crate::intake::Intake, Portal) {
+pub fn start_services(
+    db: &Db,
+    config: &crate::config::WebConfig,
+    key: nok_store::crypto::FieldKey,
+) -> (crate::intake::Intake, Portal) {
     let portal = Portal::new(config.min_responses);
     let on_commit = portal.clone();
     let intake = crate::intake::Intake::start(
         db.clone(),
         &config.intake,
+        key,
         Arc::new(move |ids: &[String]| on_commit.invalidate_public(ids)),
     );
     (intake, portal)

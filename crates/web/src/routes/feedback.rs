@@ -28,7 +28,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
 use nok_store::StoreError;
-use nok_store::crypto::FieldKey;
 use nok_store::entities::organization;
 
 pub fn routes() -> Router<AppState> {
@@ -81,11 +80,6 @@ impl FromRequestParts<AppState> for Origin {
 /// The notice after a redirect (`?done=approve` → «Отзыв опубликован.»), for the actions a page knows.
 pub(crate) fn done_notice(done: Option<String>, known: &[&str], prefix: &str) -> Option<String> {
     done.filter(|d| known.contains(&d.as_str())).map(|d| nok_i18n::t(&format!("{prefix}{d}")))
-}
-
-/// The key that encrypts e-mail addresses at rest.
-pub(crate) fn field_key(state: &AppState) -> FieldKey {
-    FieldKey::derive(&state.secret)
 }
 
 /// The organisation a private page is about (also when it has left the registry since).

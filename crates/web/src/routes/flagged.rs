@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use nok_methodology::{AnswerMask, Definition, Sphere};
 use nok_store::StoreError;
+use nok_store::crypto::{FieldKey, PURPOSE_SUGGESTIONS};
 use nok_store::repo::flagged::{self, Decision, FlaggedRow};
 use serde::Deserialize;
 
@@ -65,8 +66,9 @@ fn answers_text(sphere: Option<Sphere>, asked: i32, yes: i32) -> String {
         .join(", ")
 }
 
-impl From<&FlaggedRow> for Item {
-    fn from(row: &FlaggedRow) -> Item {
+impl Item {
+    /// The queue's view of `row`; its suggestions decrypted with `key`.
+    fn new(row: &FlaggedRow, key: &FieldKey) -> Item {
         let r = &row.response;
         Item {
             id: r.id.clone(),
@@ -79,7 +81,10 @@ impl From<&FlaggedRow> for Item {
                 r.flag_reason.clone().unwrap_or_default().replace('_', "-")
             )),
             answers: answers_text(Sphere::from_code(&row.organization.sphere), r.asked, r.yes),
-            suggestions: r.suggestions.clone(),
+            suggestions: r.suggestions.as_deref().map(|sealed| {
+                key.decrypt(PURPOSE_SUGGESTIONS, sealed)
+                    .unwrap_or_else(|_| nok_i18n::t("flagged-suggestions-unreadable"))
+            }),
         }
     }
 }
@@ -105,7 +110,8 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
         Some("stale") => Some(nok_i18n::t("flagged-done-stale")),
         _ => None,
     };
-    let items = list.items.iter().map(Item::from).collect();
+    let key = state.field_key();
+    let items = list.items.iter().map(|row| Item::new(row, &key)).collect();
     let export = ExportLinks::new("/cabinet/flagged/export", "");
     Ok(page(&QueuePage { ctx, items, total: list.total, pager, done, export }))
 }
@@ -122,10 +128,11 @@ async fn export(State(state): State<AppState>, ctx: Ctx, Path(format): Path<Stri
         "flagged-col-answers",
         "flagged-col-suggestions",
     ]);
+    let key = state.field_key();
     table.rows = rows
         .iter()
         .map(|row| {
-            let i = Item::from(row);
+            let i = Item::new(row, &key);
             vec![
                 Cell::Text(i.received),
                 Cell::Text(i.organization),
@@ -176,5 +183,5 @@ async fn confirm_reject(State(state): State<AppState>, ctx: Ctx, Path(id): Path<
     let actor = ctx.require_user()?.clone();
     let id = parse_id(&id)?;
     let row = flagged::get(&state.db.read, &actor, &id).await?;
-    Ok(page(&ConfirmPage { ctx, item: Item::from(&row) }))
+    Ok(page(&ConfirmPage { ctx, item: Item::new(&row, &state.field_key()) }))
 }

@@ -125,7 +125,7 @@ async fn batched_insert(db: &Db, orgs: &[organization::Model], n: usize) -> anyh
                 yes,
                 sex: None,
                 age: None,
-                suggestions: None,
+                suggestions_sealed: None,
                 device_hash: None,
                 ip_hash: Some(format!("{:032x}", i % 200)),
                 flag_reason: None,

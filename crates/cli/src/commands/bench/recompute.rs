@@ -264,7 +264,7 @@ fn new_response(rng: &mut ChaCha8Rng, orgs: &[(i32, Sphere)], id: u128) -> NewRe
         yes,
         sex: Some(if rng.random_bool(0.6) { "f" } else { "m" }.to_owned()),
         age: Some(rng.random_range(18..90)),
-        suggestions: None,
+        suggestions_sealed: None,
         device_hash: None,
         ip_hash: None,
         flag_reason: rng.random_bool(0.02).then(|| "bench".to_owned()),

@@ -95,7 +95,7 @@ pub(super) fn respondent(
         yes,
         sex: Some(if rng.random_bool(0.58) { "f" } else { "m" }.to_string()),
         age: Some(rng.random_range(18..90)),
-        suggestions: None,
+        suggestions_sealed: None,
         device_hash: None,
         ip_hash: None,
         flag_reason: None,

@@ -1,7 +1,7 @@
 //! Public side of appeals: the form (text, e-mail, consent to the processing of personal data under 152-ФЗ)
 //! and the author's private page with the status, the deadline and the answer.
 
-use super::{FormErrors, Origin, absolute, date, field_key, private};
+use super::{FormErrors, Origin, absolute, date, private};
 use crate::ctx::Ctx;
 use crate::error::AppResult;
 use crate::render::page;
@@ -71,7 +71,7 @@ async fn submit(
         ip_hash: Some(origin.ip_hash),
         at: now(),
     };
-    match appeals::submit(&state.db, &field_key(&state), new).await {
+    match appeals::submit(&state.db, &state.field_key(), new).await {
         Ok(s) => Ok(Redirect::to(&format!("/appeals/status/{}?new=1", s.token)).into_response()),
         Err(e) => Ok(form_page(ctx, org, f, FormErrors::from_store(e)?)),
     }

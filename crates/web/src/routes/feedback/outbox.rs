@@ -1,7 +1,7 @@
 //! `/admin/outbox`: every e-mail the system queued, with its delivery state — and, when no SMTP server is
 //! configured (the demo), the in-app mailbox where the messages can be read. Recipients are shown masked.
 
-use super::{actor, datetime, field_key, require};
+use super::{actor, datetime, require};
 use crate::ctx::Ctx;
 use crate::error::AppResult;
 use crate::render::page;
@@ -42,7 +42,7 @@ pub struct Row {
 }
 
 fn row(state: &AppState, m: &mail_outbox::Model) -> Row {
-    let key = field_key(state);
+    let key = state.field_key();
     Row {
         id: m.id,
         created: datetime(m.created_at),
