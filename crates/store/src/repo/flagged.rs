@@ -177,9 +177,11 @@ mod tests {
     #[tokio::test]
     async fn the_queue_reads_the_partial_index() {
         assert_eq!(FLAGGED, format!("status = '{STATUS_FLAGGED}'"));
-        let db = testing::fresh("sqlite").await;
-        let stmt = select(&Actor::system()).unwrap().build(db.backend());
-        let plan = testing::query_plan(&db, stmt).await;
-        assert!(plan.contains("response_flagged"), "{plan}");
+        for backend in testing::backends() {
+            let db = testing::fresh(backend).await;
+            let stmt = select(&Actor::system()).unwrap().build(db.backend());
+            let plan = testing::query_plan(&db, stmt).await;
+            assert!(plan.contains("response_flagged"), "{backend}: {plan}");
+        }
     }
 }

@@ -180,6 +180,8 @@ pub async fn receipts<C: ConnectionTrait>(conn: &C, ids: &[uuid::Uuid]) -> Resul
 mod tests {
     use crate::db::testing;
 
+    /// SQLite only: on a test's empty table PostgreSQL's planner prefers `response_created` whatever the
+    /// costs (with 200 000 rows it takes the partial index in a nested loop: checked by hand, 04.12.2026).
     #[tokio::test]
     async fn device_screening_reads_the_partial_index() {
         let db = testing::fresh("sqlite").await;
@@ -190,13 +192,16 @@ mod tests {
 
     #[tokio::test]
     async fn source_counting_reads_the_source_index() {
-        let db = testing::fresh("sqlite").await;
-        let pairs = [("a".to_owned(), 1), ("b".to_owned(), 2)];
-        let stmt = super::source_counts_query(db.backend(), &pairs, 0, 5).unwrap();
-        let plan = testing::query_plan(&db, stmt).await;
-        assert!(
-            plan.contains("COVERING INDEX response_source (ip_hash=? AND organization_id=? AND created_at>?)"),
-            "{plan}"
-        );
+        for backend in testing::backends() {
+            let db = testing::fresh(backend).await;
+            let pairs = [("a".to_owned(), 1), ("b".to_owned(), 2)];
+            let stmt = super::source_counts_query(db.backend(), &pairs, 0, 5).unwrap();
+            let plan = testing::query_plan(&db, stmt).await;
+            let expected = match backend {
+                "postgres" => "Index Only Scan using response_source on response",
+                _ => "COVERING INDEX response_source (ip_hash=? AND organization_id=? AND created_at>?)",
+            };
+            assert!(plan.contains(expected), "{backend}: {plan}");
+        }
     }
 }

@@ -113,18 +113,20 @@ enum RowShape {
     Arrays,
 }
 
-/// The batch as a JSON array of its rows and their ids; a repeated id is kept at its first occurrence
-/// only. Refuses the whole batch if a channel is unknown.
-fn rows_json(batch: &[NewResponse], shape: RowShape) -> Result<(String, Vec<String>)> {
+/// The rows of the batch as stored; a repeated id is kept at its first occurrence only. Refuses the whole
+/// batch if a channel is unknown.
+fn unique_rows(batch: &[NewResponse]) -> Result<Vec<response::Model>> {
     batch.iter().try_for_each(check_channel)?;
     let mut seen = HashSet::with_capacity(batch.len());
-    let rows: Vec<response::Model> = batch.iter().filter(|r| seen.insert(r.id)).map(to_model).collect();
-    let ids = rows.iter().map(|r| r.id.clone()).collect();
-    let json = match shape {
-        RowShape::Objects => super::json_parameter("response batch", &rows)?,
-        RowShape::Arrays => super::json_parameter("response batch", &rows.iter().map(as_array).collect::<Vec<_>>())?,
-    };
-    Ok((json, ids))
+    Ok(batch.iter().filter(|r| seen.insert(r.id)).map(to_model).collect())
+}
+
+/// The rows as the one JSON parameter of a batch statement.
+fn rows_json(rows: &[response::Model], shape: RowShape) -> Result<String> {
+    match shape {
+        RowShape::Objects => super::json_parameter("response batch", rows),
+        RowShape::Arrays => super::json_parameter("response batch", &rows.iter().map(as_array).collect::<Vec<_>>()),
+    }
 }
 
 /// The columns of a row in the order of `response::Column` (a unit test holds the two orders equal).
@@ -194,9 +196,10 @@ async fn single_writer<C: ConnectionTrait>(
     if batch.is_empty() {
         return Ok(HashSet::new());
     }
-    let (json, ids) = rows_json(batch, RowShape::Arrays)?;
+    let rows = unique_rows(batch)?;
+    let json = rows_json(&rows, RowShape::Arrays)?;
     let sql = if own_transaction { SQLITE_GROUP_COMMIT.as_str() } else { SQLITE_STORE.as_str() };
-    let rows =
+    let stored =
         match conn.query_all_raw(Statement::from_sql_and_values(DatabaseBackend::Sqlite, sql, [json.into()])).await {
             Ok(rows) => rows,
             Err(e) => {
@@ -207,8 +210,8 @@ async fn single_writer<C: ConnectionTrait>(
                 return Err(e.into());
             }
         };
-    let mut inserted: HashSet<String> = ids.into_iter().collect();
-    for row in rows {
+    let mut inserted: HashSet<String> = rows.into_iter().map(|r| r.id).collect();
+    for row in stored {
         inserted.remove(&row.try_get::<String>("", "id").map_err(StoreError::Db)?);
     }
     Ok(inserted)
@@ -230,7 +233,7 @@ async fn insert_counting<C: ConnectionTrait>(conn: &C, batch: &[NewResponse]) ->
     if batch.is_empty() {
         return Ok(HashSet::new());
     }
-    let (json, _) = rows_json(batch, RowShape::Objects)?;
+    let json = rows_json(&unique_rows(batch)?, RowShape::Objects)?;
     let stmt = Statement::from_sql_and_values(DatabaseBackend::Postgres, POSTGRES_STORE.as_str(), [json.into()]);
     let mut inserted = HashSet::with_capacity(batch.len());
     for row in conn.query_all_raw(stmt).await? {
