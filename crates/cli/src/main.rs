@@ -53,12 +53,18 @@ enum Command {
     Qr(commands::qr::Args),
     /// Render posters (PDF, A4/A3) for an organisation, a region or an authority on every core.
     Posters(commands::posters::Args),
+    /// The key of personal data at rest: a new key file, or moving the data to another key.
+    #[command(subcommand)]
+    DataKey(commands::data_key::Action),
 }
 
 fn init_logging(json: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("NOK_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only for a person at a terminal: a log file or journal gets plain text (and a span's fields
+    // are then formatted without escape codes on every request).
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     if json { builder.json().flatten_event(true).init() } else { builder.init() }
 }
 
@@ -79,6 +85,7 @@ fn main() -> ExitCode {
             Command::Bench(target) => commands::bench::run(&cli.database_url, target).await,
             Command::Qr(args) => commands::qr::run(&cli.database_url, args).await,
             Command::Posters(args) => commands::posters::run(&cli.database_url, args).await,
+            Command::DataKey(action) => commands::data_key::run(&cli.database_url, action).await,
         }
     });
     match result {

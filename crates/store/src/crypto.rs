@@ -1,10 +1,12 @@
 //! Encryption of personal data at rest (the e-mail addresses of appeal authors, mail recipients, the free-text
 //! suggestions of survey responses, which may name people).
 //!
-//! AES-256-GCM with a key derived from the server secret (`setting.secret`, shared by all instances) by
-//! HMAC-SHA256 under a fixed label, a fresh random 96-bit nonce per value, and a purpose string as associated
-//! data, so a value encrypted for one purpose does not decrypt as another. Stored form: `v1.` followed by the
-//! hex of nonce ‖ ciphertext ‖ tag. The database alone (a dump, a backup) never reveals the addresses.
+//! AES-256-GCM with a key derived by HMAC-SHA256 under a fixed label from the data key — a key file outside
+//! the database, or by default the server secret (`setting.secret`, shared by all instances; see
+//! [`crate::data_key`]) — a fresh random 96-bit nonce per value, and a purpose string as associated data, so a
+//! value encrypted for one purpose does not decrypt as another. Stored form: `v1.` followed by the hex of
+//! nonce ‖ ciphertext ‖ tag. With a key file the database alone (a dump, a backup) never reveals the values;
+//! with the server secret, a dump holds the key too.
 
 use crate::Db;
 use crate::error::{Result, StoreError};
@@ -42,7 +44,8 @@ impl FieldKey {
         FieldKey(*Key::<Aes256Gcm>::from_slice(&bytes))
     }
 
-    /// The key of this installation (from the server secret in the database).
+    /// The key derived from the server secret in the database (the default data key; `data_key::load`
+    /// gives the configured one, checked against what is stored).
     pub async fn load(db: &Db) -> Result<FieldKey> {
         Ok(FieldKey::derive(&crate::repo::settings::secret(db).await?))
     }

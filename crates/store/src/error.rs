@@ -16,6 +16,11 @@ pub enum StoreError {
     Conflict(String),
     #[error("invalid input: {0}")]
     Invalid(String),
+    #[error(
+        "the data key does not open the personal data stored in this database: give the key it was encrypted \
+         with (NOK_DATA_KEY_FILE, or none for the server secret); `nok data-key rekey` moves the data to another key"
+    )]
+    WrongDataKey,
     #[error("unsupported database URL {0:?}: expected sqlite://… or postgres://…")]
     UnsupportedUrl(String),
 }

@@ -9,6 +9,7 @@ pub mod channels;
 pub mod checkpoint;
 pub mod counting;
 pub mod crypto;
+pub mod data_key;
 pub mod db;
 pub mod entities;
 pub mod error;

@@ -18,6 +18,9 @@ pub struct WebConfig {
     /// Open complaints that hide a published review until a moderator decides
     /// (`NOK_REVIEW_COMPLAINTS_TO_HIDE`, at least 1; 3 by default). Fewer only put it in the moderation queue.
     pub review_complaints_to_hide: u32,
+    /// The file holding the key of personal data at rest (`NOK_DATA_KEY_FILE`); without one the key is
+    /// derived from the server secret in the database (see `nok_store::data_key`).
+    pub data_key_file: Option<std::path::PathBuf>,
 }
 
 impl Default for WebConfig {
@@ -35,6 +38,7 @@ impl Default for WebConfig {
                 .and_then(|v| v.trim().parse().ok())
                 .filter(|n: &u32| *n >= 1)
                 .unwrap_or(nok_store::repo::reviews::COMPLAINTS_TO_HIDE),
+            data_key_file: None,
         }
     }
 }

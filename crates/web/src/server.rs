@@ -22,12 +22,13 @@ pub async fn state(db: Db, config: WebConfig) -> Result<AppState, nok_store::Sto
     let secret = nok_store::repo::settings::secret(&db).await?;
     let ip_salt = crate::security::ip_salt::IpSalt::load(&db).await?;
     ip_salt.spawn_rotation(db.clone());
-    let key = nok_store::crypto::FieldKey::derive(&secret);
-    let (intake, portal) = crate::portal::start_services(&db, &config, key);
+    let field_key = nok_store::data_key::load(&db, config.data_key_file.as_deref()).await?;
+    let (intake, portal) = crate::portal::start_services(&db, &config, field_key.clone());
     Ok(AppState::new(crate::state::Shared {
         db,
         config: Arc::new(config),
         secret: Arc::new(secret),
+        field_key,
         ip_salt,
         intake,
         portal,

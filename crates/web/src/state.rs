@@ -14,6 +14,8 @@ pub struct Shared {
     pub config: Arc<WebConfig>,
     /// Server-wide secret (from the database, shared by all instances) for CSRF tokens and IP hashing.
     pub secret: Arc<Vec<u8>>,
+    /// The key of personal data at rest, checked against the database at start.
+    pub field_key: nok_store::crypto::FieldKey,
     /// The salt of client-address hashes, rotated daily.
     pub ip_salt: Arc<crate::security::ip_salt::IpSalt>,
     /// Survey intake: rate limits, validation, the group-commit writer.
@@ -29,7 +31,7 @@ impl AppState {
 
     /// The key that encrypts personal data at rest (e-mail addresses, suggestions texts).
     pub fn field_key(&self) -> nok_store::crypto::FieldKey {
-        nok_store::crypto::FieldKey::derive(&self.secret)
+        self.field_key.clone()
     }
 }
 

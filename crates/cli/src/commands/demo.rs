@@ -77,7 +77,12 @@ pub async fn create_authorities(db: &Db, region: &demo::DemoRegion) -> anyhow::R
 }
 
 /// Fills a fresh database with the demo region; returns the number of responses stored.
-pub async fn fill(db: &Db, organizations_count: usize, responses: usize) -> anyhow::Result<u64> {
+pub async fn fill(
+    db: &Db,
+    organizations_count: usize,
+    responses: usize,
+    data_key_file: Option<&std::path::Path>,
+) -> anyhow::Result<u64> {
     let system = Actor::system();
     let region = demo::generate(DEMO_SEED, organizations_count);
     create_authorities(db, &region).await?;
@@ -131,7 +136,8 @@ pub async fn fill(db: &Db, organizations_count: usize, responses: usize) -> anyh
         users::create(db, &system, new).await?;
     }
     let stored = survey::fill(db, &all, responses, DEMO_SEED).await?;
-    feedback::fill(db, &all, DEMO_SEED).await?;
+    let key = nok_store::data_key::load(db, data_key_file).await?;
+    feedback::fill(db, &all, &key, DEMO_SEED).await?;
     plans::fill(db, &all, DEMO_SEED).await?;
     Ok(stored)
 }
@@ -142,7 +148,7 @@ pub async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let db = super::open(&url).await?;
     let pb = crate::progress::bar(None, &nok_i18n::t("cli-demo-filling"));
     pb.enable_steady_tick(std::time::Duration::from_millis(200));
-    let stored = fill(&db, args.organizations, args.responses).await?;
+    let stored = fill(&db, args.organizations, args.responses, args.serve.data_key_file.as_deref()).await?;
     pb.finish_and_clear();
     let config = args.serve.config();
     println!("{}", nok_i18n::t("cli-demo-ready"));

@@ -1,6 +1,7 @@
 //! One module per `nok` subcommand.
 
 pub mod bench;
+pub mod data_key;
 pub mod demo;
 pub mod export;
 pub mod import;

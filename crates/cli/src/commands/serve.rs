@@ -27,6 +27,10 @@ pub struct Args {
     /// request body limit).
     #[arg(long, env = "NOK_EVIDENCE_MAX_MIB", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=60))]
     pub evidence_max_mib: u16,
+    /// The file holding the key of personal data at rest (64 hexadecimal digits, `nok data-key generate`);
+    /// without one the key is derived from the server secret stored in the database.
+    #[arg(long, env = "NOK_DATA_KEY_FILE", value_name = "FILE")]
+    pub data_key_file: Option<std::path::PathBuf>,
 }
 
 impl Args {
@@ -39,6 +43,7 @@ impl Args {
             trusted_proxies: self.trusted_proxies.clone().unwrap_or_default(),
             min_responses: self.min_responses,
             evidence_max_bytes: usize::from(self.evidence_max_mib) * 1024 * 1024,
+            data_key_file: self.data_key_file.clone(),
             ..WebConfig::default()
         }
     }

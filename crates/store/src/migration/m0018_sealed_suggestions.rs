@@ -2,16 +2,16 @@
 //! it is stored encrypted (`crate::crypto::PURPOSE_SUGGESTIONS`, the key derived from the server secret,
 //! as for e-mail addresses). Up seals the texts stored in plain before; down opens them again. A
 //! migration runs once, so no text is sealed twice. Rows are read in primary-key order, a chunk at a time.
+//! It seals with the server secret's key even where `NOK_DATA_KEY_FILE` names another: the server then
+//! refuses to start until `nok data-key rekey` has moved the data to that key (see `crate::data_key`).
 
 use crate::crypto::{FieldKey, PURPOSE_SUGGESTIONS};
+use crate::data_key::RESPONSE_SUGGESTIONS;
 use sea_orm::{ConnectionTrait, DbErr};
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-/// Responses read per query.
-const CHUNK: u64 = 1000;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -59,31 +59,9 @@ async fn key(m: &SchemaManager<'_>, create: bool) -> Result<Option<FieldKey>, Db
     Ok(Some(FieldKey::derive(&crate::repo::settings::secret_bytes(&value))))
 }
 
-/// Replaces every non-empty suggestions text by `f` of it.
+/// Replaces every suggestions text by `f` of it.
 async fn rewrite(m: &SchemaManager<'_>, f: impl Fn(&str) -> Result<String, DbErr>) -> Result<(), DbErr> {
-    let conn = m.get_connection();
-    let mut after = String::new();
-    loop {
-        let chunk = Query::select()
-            .columns(["id", "suggestions"])
-            .from("response")
-            .and_where(Expr::col("suggestions").is_not_null())
-            .and_where(Expr::col("id").gt(after.as_str()))
-            .order_by("id", Order::Asc)
-            .limit(CHUNK)
-            .to_owned();
-        let rows = conn.query_all(&chunk).await?;
-        let Some(last) = rows.last() else { return Ok(()) };
-        after = last.try_get("", "id")?;
-        for row in &rows {
-            let id: String = row.try_get("", "id")?;
-            let text: String = row.try_get("", "suggestions")?;
-            let update = Query::update()
-                .table("response")
-                .value("suggestions", f(&text)?)
-                .and_where(Expr::col("id").eq(id))
-                .to_owned();
-            conn.execute(&update).await?;
-        }
-    }
+    crate::data_key::rewrite_column(m.get_connection(), RESPONSE_SUGGESTIONS, |_, text| f(text), |_| {})
+        .await
+        .map(|_| ())
 }

@@ -150,16 +150,15 @@ impl Clock {
 }
 
 /// Adds the demo feedback to a database that already holds the demo registry and accounts.
-pub async fn fill(db: &Db, orgs: &[organization::Model], seed: u64) -> anyhow::Result<()> {
+pub async fn fill(db: &Db, orgs: &[organization::Model], key: &FieldKey, seed: u64) -> anyhow::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xfeedbac);
     let cast = Cast::load(db).await?;
-    let key = FieldKey::load(db).await?;
     let now = time_util::now();
     let clock = Clock { now, year_start: survey::year_start(now)? };
     for (i, org) in choose(&mut rng, orgs, &cast)?.into_iter().enumerate() {
         let lead = i == 0;
         reviews_of(db, &mut rng, &cast, org, lead, now).await?;
-        appeals_of(db, &key, &mut rng, &cast.staff_of(org), org, lead, now).await?;
+        appeals_of(db, key, &mut rng, &cast.staff_of(org), org, lead, now).await?;
         votes_of(db, &mut rng, org, lead, clock).await?;
         if i % FLAGGED_EVERY == 0 {
             device_repeat(db, &mut rng, org, clock).await?;

@@ -1,0 +1,74 @@
+//! `nok data-key` through the built binary on the demo database: a generated key file is never
+//! overwritten; the demo's e-mail addresses move from the server secret's key to a key file and back; a
+//! wrong key is refused with nothing changed; `nok demo --data-key-file` seals under the file's key.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_nok");
+
+fn nok(db: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .env_remove("NOK_DATA_KEY_FILE")
+        .env("NOK_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .args(args)
+        .output()
+        .expect("run nok")
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn demo(db: &Path, extra: &[&str]) {
+    let mut args =
+        vec!["demo", "--no-serve", "--organizations", "40", "--responses", "100", "--file", db.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let out = nok(db, &args);
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+#[test]
+fn the_demo_data_moves_to_a_key_file_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, key, other) = (dir.path().join("demo.db"), dir.path().join("data.key"), dir.path().join("other.key"));
+    demo(&db, &[]);
+    for file in [&key, &other] {
+        let out = nok(&db, &["data-key", "generate", file.to_str().unwrap()]);
+        assert!(out.status.success() && text(&out).contains("Записан новый ключ"), "{}", text(&out));
+    }
+    let before = std::fs::read_to_string(&key).unwrap();
+    let again = nok(&db, &["data-key", "generate", key.to_str().unwrap()]);
+    assert!(!again.status.success(), "an existing key file is not overwritten");
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), before);
+
+    let out = nok(&db, &["data-key", "rekey", "--from", other.to_str().unwrap(), "--to", key.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("does not open"), "{}", text(&out));
+
+    let out = nok(&db, &["data-key", "rekey", "--to", key.to_str().unwrap()]);
+    let moved = text(&out);
+    assert!(out.status.success() && moved.contains("Перешифровано значений:"), "{moved}");
+    assert!(!moved.contains("значений: 0."), "the demo has appeals: {moved}");
+
+    let out = nok(&db, &["data-key", "rekey", "--to-server-secret"]);
+    assert!(!out.status.success(), "the server secret no longer opens the data: {}", text(&out));
+    let out = Command::new(BIN)
+        .env("NOK_DATA_KEY_FILE", &key)
+        .env("NOK_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .args(["data-key", "rekey", "--to-server-secret"])
+        .output()
+        .unwrap();
+    assert!(out.status.success() && text(&out).contains("ключ из секрета сервера"), "{}", text(&out));
+}
+
+#[test]
+fn the_demo_seals_under_its_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, key) = (dir.path().join("demo.db"), dir.path().join("data.key"));
+    assert!(nok(&db, &["data-key", "generate", key.to_str().unwrap()]).status.success());
+    demo(&db, &["--data-key-file", key.to_str().unwrap()]);
+    let out = nok(&db, &["data-key", "rekey", "--to-server-secret"]);
+    assert!(!out.status.success() && text(&out).contains("does not open"), "{}", text(&out));
+    let out = nok(&db, &["data-key", "rekey", "--from", key.to_str().unwrap(), "--to-server-secret"]);
+    assert!(out.status.success(), "{}", text(&out));
+}
