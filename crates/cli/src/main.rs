@@ -92,6 +92,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("{}: {e:#}", nok_i18n::t("cli-error"));
+            let wrong_key = e.chain().any(|c| matches!(c.downcast_ref(), Some(nok_store::StoreError::WrongDataKey)));
+            if wrong_key {
+                eprintln!("{}", nok_i18n::t("cli-data-key-wrong"));
+            }
             ExitCode::FAILURE
         }
     }

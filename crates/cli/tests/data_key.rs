@@ -68,7 +68,32 @@ fn the_demo_seals_under_its_key_file() {
     assert!(nok(&db, &["data-key", "generate", key.to_str().unwrap()]).status.success());
     demo(&db, &["--data-key-file", key.to_str().unwrap()]);
     let out = nok(&db, &["data-key", "rekey", "--to-server-secret"]);
-    assert!(!out.status.success() && text(&out).contains("does not open"), "{}", text(&out));
+    let said = text(&out);
+    assert!(!out.status.success() && said.contains("Ключ персональных данных не подходит"), "{said}");
+    assert_eq!(said.matches("does not open").count(), 1, "the cause once: {said}");
+
+    // A server without the key file refuses to start (instead of serving and sealing under another key).
+    let mut serve = Command::new(BIN)
+        .env_remove("NOK_DATA_KEY_FILE")
+        .env("NOK_DATABASE_URL", format!("sqlite://{}", db.display()))
+        .args(["serve", "--port", "0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = serve.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            serve.kill().unwrap();
+            panic!("nok serve started with the wrong data key");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut serve.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!status.success() && stderr.contains("Ключ персональных данных не подходит"), "{stderr}");
     let out = nok(&db, &["data-key", "rekey", "--from", key.to_str().unwrap(), "--to-server-secret"]);
     assert!(out.status.success(), "{}", text(&out));
 }

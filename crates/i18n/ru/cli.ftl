@@ -12,6 +12,7 @@ cli-xlsx-needs-file = для XLSX укажите файл
 cli-exported = Выгружено организаций
 cli-data-key-generated = Записан новый ключ персональных данных:
 cli-data-key-progress = Перешифрование
+cli-data-key-wrong = Ключ персональных данных не подходит к данным этой базы. Укажите ключ, которым они зашифрованы (NOK_DATA_KEY_FILE или --data-key-file; без него — ключ из секрета сервера), или перешифруйте данные командой «nok data-key rekey».
 cli-data-key-server-secret = ключ из секрета сервера
 cli-data-key-rekeyed = Перешифровано значений: { $values }. Новый ключ: { $target }. Запустите серверы с этим ключом.
 cli-demo-filling = Создаём демонстрационный регион

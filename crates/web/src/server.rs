@@ -110,8 +110,9 @@ async fn shutdown_signal() {
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("database: {0}")]
+    // The cause is the source, not repeated in the text: `{:#}` of the error prints each link once.
+    #[error("database")]
     Store(#[from] nok_store::StoreError),
-    #[error("network: {0}")]
+    #[error("network")]
     Io(#[from] std::io::Error),
 }
