@@ -107,10 +107,17 @@ pub async fn sealed_count(db: &Db) -> Result<u64> {
     Ok(total)
 }
 
-/// Re-encrypts every sealed value from `from` to `to` in one transaction, and records `to`'s check value;
+/// Re-encrypts every sealed value from `from` to `to` in one transaction, records `to`'s check value and
+/// an audit entry by `actor`;
 /// `progress` gets the number of values done so far. A value `from` does not open stops it with nothing
 /// changed (the error names the table and row). Returns how many values were re-encrypted.
-pub async fn rekey(db: &Db, from: &FieldKey, to: &FieldKey, mut progress: impl FnMut(u64)) -> Result<u64> {
+pub async fn rekey(
+    db: &Db,
+    actor: &crate::Actor,
+    from: &FieldKey,
+    to: &FieldKey,
+    mut progress: impl FnMut(u64),
+) -> Result<u64> {
     let txn = db.write.begin().await?;
     let mut done = 0;
     for column in SEALED {
@@ -127,6 +134,15 @@ pub async fn rekey(db: &Db, from: &FieldKey, to: &FieldKey, mut progress: impl F
         })?;
     }
     put_check(&txn, to, true).await?;
+    let entry = crate::repo::audit::Entry {
+        action: "data_key.rekey",
+        object_type: "data_key",
+        object_id: "personal-data".into(),
+        before: None,
+        after: Some(serde_json::json!({ "values": done })),
+        ip_hash: None,
+    };
+    crate::repo::audit::record(&txn, actor, entry).await?;
     txn.commit().await?;
     Ok(done)
 }

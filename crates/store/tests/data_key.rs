@@ -13,7 +13,7 @@ use nok_store::entities::{appeal, mail_outbox};
 use nok_store::repo::appeals::{self, NewAppeal};
 use nok_store::repo::{outbox, survey};
 use nok_store::time_util::now;
-use nok_store::{Db, StoreError};
+use nok_store::{Actor, Db, StoreError};
 use sea_orm::EntityTrait;
 use std::path::Path;
 
@@ -79,15 +79,17 @@ async fn a_data_already_sealed_with_the_server_secret_moves_to_a_key_file_and_ba
         assert_eq!(data_key::sealed_count(&db).await.unwrap(), 3, "{backend}");
         let file_key = data_key::read_file(&file).unwrap();
         let mut seen = Vec::new();
-        let moved = data_key::rekey(&db, &current, &file_key, |n| seen.push(n)).await.unwrap();
+        let moved = data_key::rekey(&db, &Actor::system(), &current, &file_key, |n| seen.push(n)).await.unwrap();
         assert_eq!((moved, seen.last().copied()), (3, Some(3)), "{backend}");
+        let history = nok_store::repo::audit::history(&db.read, "data_key", "personal-data").await.unwrap();
+        assert_eq!(history.len(), 1, "{backend}: the rekey is in the audit log");
         assert!(all_open_with(&db, &file_key, response).await, "{backend}");
         assert!(!all_open_with(&db, &secret_key, response).await, "{backend}");
         data_key::load(&db, Some(&file)).await.unwrap();
         wrong_key(data_key::load(&db, None).await);
 
         // And back to the server secret.
-        data_key::rekey(&db, &file_key, &secret_key, |_| {}).await.unwrap();
+        data_key::rekey(&db, &Actor::system(), &file_key, &secret_key, |_| {}).await.unwrap();
         assert!(all_open_with(&db, &secret_key, response).await, "{backend}");
         data_key::load(&db, None).await.unwrap();
         wrong_key(data_key::load(&db, Some(&file)).await);
@@ -129,9 +131,11 @@ async fn a_rekey_from_the_wrong_key_changes_nothing() {
         survey::insert_batch(&db, std::slice::from_ref(&odd)).await.unwrap();
 
         let target = data_key::read_file(&file).unwrap();
-        let e = data_key::rekey(&db, &key, &target, |_| {}).await.unwrap_err().to_string();
+        let e = data_key::rekey(&db, &Actor::system(), &key, &target, |_| {}).await.unwrap_err().to_string();
         assert!(e.contains("response") && e.contains(&odd.id.to_string()), "{backend}: {e}");
         assert!(all_open_with(&db, &key, response).await, "{backend}: rolled back");
+        let history = nok_store::repo::audit::history(&db.read, "data_key", "personal-data").await.unwrap();
+        assert!(history.is_empty(), "{backend}: no audit entry for a refused rekey");
         data_key::load(&db, None).await.unwrap();
         wrong_key(data_key::load(&db, Some(Path::new(&file))).await);
     }

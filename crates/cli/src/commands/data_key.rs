@@ -42,7 +42,8 @@ pub async fn run(url: &str, action: Action) -> anyhow::Result<ExitCode> {
             };
             let total = nok_store::data_key::sealed_count(&db).await?;
             let pb = crate::progress::bar(Some(total), &nok_i18n::t("cli-data-key-progress"));
-            let done = nok_store::data_key::rekey(&db, &old, &new, |n| pb.set_position(n)).await?;
+            let done = nok_store::data_key::rekey(&db, &nok_store::Actor::system(), &old, &new, |n| pb.set_position(n))
+                .await?;
             pb.finish_and_clear();
             let target =
                 to.map(|f| f.display().to_string()).unwrap_or_else(|| nok_i18n::t("cli-data-key-server-secret"));
