@@ -1,5 +1,6 @@
 //! Encryption of personal data at rest (the e-mail addresses of appeal authors, mail recipients, the free-text
-//! suggestions of survey responses, which may name people).
+//! suggestions of survey responses, which may name people, the texts of appeals and their answers, and the
+//! bodies of queued e-mails).
 //!
 //! AES-256-GCM with a key derived by HMAC-SHA256 under a fixed label from the data key — a key file outside
 //! the database, or by default the server secret (`setting.secret`, shared by all instances; see
@@ -24,6 +25,12 @@ pub const PURPOSE_EMAIL: &str = "nok:email";
 
 /// What the suggestions text of a survey response is encrypted for.
 pub const PURPOSE_SUGGESTIONS: &str = "nok:suggestions";
+
+/// What the text of an appeal and its answer are encrypted for (private correspondence).
+pub const PURPOSE_APPEAL_TEXT: &str = "nok:appeal-text";
+
+/// What the body of a queued e-mail is encrypted for.
+pub const PURPOSE_MAIL_BODY: &str = "nok:mail-body";
 
 /// The key for personal-data fields. Its `Debug` output never shows the key.
 #[derive(Clone)]

@@ -9,7 +9,7 @@
 //! one transaction.
 
 use crate::Db;
-use crate::crypto::{FieldKey, PURPOSE_EMAIL, PURPOSE_SUGGESTIONS};
+use crate::crypto::{FieldKey, PURPOSE_APPEAL_TEXT, PURPOSE_EMAIL, PURPOSE_MAIL_BODY, PURPOSE_SUGGESTIONS};
 use crate::error::{Result, StoreError};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
@@ -27,21 +27,31 @@ pub struct SealedColumn {
     pub purpose: &'static str,
 }
 
+/// A sealed column of a table with an integer key `id`.
+const fn by_integer_id(table: &'static str, column: &'static str, purpose: &'static str) -> SealedColumn {
+    SealedColumn { table, id: "id", text_id: false, column, purpose }
+}
+
 /// The appeal author's e-mail.
-pub const APPEAL_EMAIL: SealedColumn =
-    SealedColumn { table: "appeal", id: "id", text_id: false, column: "email_enc", purpose: PURPOSE_EMAIL };
+pub const APPEAL_EMAIL: SealedColumn = by_integer_id("appeal", "email_enc", PURPOSE_EMAIL);
+/// The text of an appeal.
+pub const APPEAL_BODY: SealedColumn = by_integer_id("appeal", "body", PURPOSE_APPEAL_TEXT);
+/// The organisation's answer to an appeal.
+pub const APPEAL_ANSWER: SealedColumn = by_integer_id("appeal", "answer", PURPOSE_APPEAL_TEXT);
 /// The recipient of a queued or sent e-mail.
-pub const MAIL_RECIPIENT: SealedColumn =
-    SealedColumn { table: "mail_outbox", id: "id", text_id: false, column: "recipient_enc", purpose: PURPOSE_EMAIL };
-/// The suggestions text of a survey response.
+pub const MAIL_RECIPIENT: SealedColumn = by_integer_id("mail_outbox", "recipient_enc", PURPOSE_EMAIL);
+/// The body of a queued or sent e-mail.
+pub const MAIL_BODY: SealedColumn = by_integer_id("mail_outbox", "body", PURPOSE_MAIL_BODY);
+/// The suggestions text of a survey response (keyed by its UUID).
 pub const RESPONSE_SUGGESTIONS: SealedColumn =
     SealedColumn { table: "response", id: "id", text_id: true, column: "suggestions", purpose: PURPOSE_SUGGESTIONS };
 
 /// Every sealed column of the schema.
-pub const SEALED: [SealedColumn; 3] = [APPEAL_EMAIL, MAIL_RECIPIENT, RESPONSE_SUGGESTIONS];
+pub const SEALED: [SealedColumn; 6] =
+    [APPEAL_EMAIL, MAIL_RECIPIENT, RESPONSE_SUGGESTIONS, APPEAL_BODY, APPEAL_ANSWER, MAIL_BODY];
 
-const CHECK_SETTING: &str = "data-key-check";
-const CHECK_PURPOSE: &str = "nok:data-key-check";
+pub(crate) const CHECK_SETTING: &str = "data-key-check";
+pub(crate) const CHECK_PURPOSE: &str = "nok:data-key-check";
 const CHECK_TEXT: &str = "OpenNOK data key";
 /// Rows read per query when rewriting a column.
 const CHUNK: u64 = 1000;

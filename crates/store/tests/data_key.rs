@@ -1,12 +1,12 @@
 //! The key of personal data at rest on SQLite and (with NOK_TEST_DATABASE_URL) PostgreSQL: a server
-//! refuses a key that does not open what is stored, and `rekey` moves every sealed value (appeal e-mails,
-//! mail recipients, suggestions texts) to another key in one transaction, or changes nothing.
+//! refuses a key that does not open what is stored, and `rekey` moves every sealed value (appeal e-mails and
+//! texts, mail recipients and bodies, suggestions texts) to another key in one transaction, or changes nothing.
 
 mod common;
 mod score_fixtures;
 
 use nok_methodology::AnswerMask;
-use nok_store::crypto::{FieldKey, PURPOSE_EMAIL, PURPOSE_SUGGESTIONS};
+use nok_store::crypto::{FieldKey, PURPOSE_APPEAL_TEXT, PURPOSE_EMAIL, PURPOSE_MAIL_BODY, PURPOSE_SUGGESTIONS};
 use nok_store::data_key;
 use nok_store::db::testing;
 use nok_store::entities::{appeal, mail_outbox};
@@ -38,7 +38,7 @@ async fn seal_one_of_each(db: &Db, key: &FieldKey, org: i32) -> uuid::Uuid {
         object_id: "1".into(),
         recipient_enc: key.encrypt(PURPOSE_EMAIL, EMAIL),
         subject: "Ответ".into(),
-        body: "Текст".into(),
+        body: key.encrypt(PURPOSE_MAIL_BODY, "Текст"),
     };
     outbox::enqueue_in(&db.write, mail, now()).await.unwrap();
     let mut response = score_fixtures::response(org, 2026, "qr_poster", AnswerMask { asked: 1, yes: 1 });
@@ -56,6 +56,8 @@ async fn all_open_with(db: &Db, key: &FieldKey, response: uuid::Uuid) -> bool {
     key.decrypt(PURPOSE_EMAIL, &appeal.email_enc).is_ok_and(|e| e == EMAIL)
         && key.decrypt(PURPOSE_EMAIL, &mail.recipient_enc).is_ok_and(|e| e == EMAIL)
         && key.decrypt(PURPOSE_SUGGESTIONS, &text).is_ok_and(|t| t == TEXT)
+        && key.decrypt(PURPOSE_APPEAL_TEXT, &appeal.body).is_ok_and(|t| t == "Прошу ответить.")
+        && key.decrypt(PURPOSE_MAIL_BODY, &mail.body).is_ok_and(|t| t == "Текст")
 }
 
 fn wrong_key<T: std::fmt::Debug>(r: Result<T, StoreError>) {
@@ -76,11 +78,11 @@ async fn a_data_already_sealed_with_the_server_secret_moves_to_a_key_file_and_ba
 
         wrong_key(data_key::load(&db, Some(&file)).await);
         let current = data_key::load(&db, None).await.unwrap();
-        assert_eq!(data_key::sealed_count(&db).await.unwrap(), 3, "{backend}");
+        assert_eq!(data_key::sealed_count(&db).await.unwrap(), 5, "{backend}");
         let file_key = data_key::read_file(&file).unwrap();
         let mut seen = Vec::new();
         let moved = data_key::rekey(&db, &Actor::system(), &current, &file_key, |n| seen.push(n)).await.unwrap();
-        assert_eq!((moved, seen.last().copied()), (3, Some(3)), "{backend}");
+        assert_eq!((moved, seen.last().copied()), (5, Some(5)), "{backend}");
         let history = nok_store::repo::audit::history(&db.read, "data_key", "personal-data").await.unwrap();
         assert_eq!(history.len(), 1, "{backend}: the rekey is in the audit log");
         assert!(all_open_with(&db, &file_key, response).await, "{backend}");

@@ -5,7 +5,7 @@
 mod common;
 
 use nok_methodology::Sphere;
-use nok_store::crypto::{FieldKey, PURPOSE_EMAIL};
+use nok_store::crypto::{FieldKey, PURPOSE_EMAIL, PURPOSE_MAIL_BODY};
 use nok_store::db::testing::{backends, fresh};
 use nok_store::entities::{appeal, mail_outbox};
 use nok_store::repo::appeals::{self, AnswerMail, AppealQuery, NewAppeal, StatusFilter};
@@ -418,18 +418,24 @@ async fn appeal_lifecycle_deadline_encryption_and_outbox() {
             appeals::set_status(&db, &w.staff, old.id, appeals::CLOSED, t0).await,
             Err(StoreError::Conflict(_))
         ));
-        let answered = appeals::answer(&db, &w.staff, old.id, "Запись расширена, приходите.", mail, t0).await.unwrap();
+        let answered =
+            appeals::answer(&db, &key, &w.staff, old.id, "Запись расширена, приходите.", mail, t0).await.unwrap();
         assert_eq!(answered.status, appeals::ANSWERED);
         assert!(appeals::deadline(&answered, t0).answered_late);
         assert!(matches!(
-            appeals::answer(&db, &w.staff, old.id, "Ещё раз", mail, t0).await,
+            appeals::answer(&db, &key, &w.staff, old.id, "Ещё раз", mail, t0).await,
             Err(StoreError::Conflict(_))
         ));
         let queued = mail_outbox::Entity::find().all(&db.read).await.unwrap();
         assert_eq!(queued.len(), 1);
         assert_eq!(queued[0].status, outbox::PENDING);
         assert_eq!(queued[0].object_id, old.id.to_string());
-        assert_eq!(queued[0].body, "Запись расширена, приходите.");
+        assert!(!queued[0].body.contains("Запись"), "{backend}: the mail body is sealed");
+        assert_eq!(key.decrypt(PURPOSE_MAIL_BODY, &queued[0].body).unwrap(), "Запись расширена, приходите.");
+        assert!(!answered.body.contains("врачу") && !answered.answer.as_deref().unwrap().contains("Запись"));
+        let opened = appeals::open(&key, answered.clone()).unwrap();
+        assert_eq!(opened.answer.as_deref(), Some("Запись расширена, приходите."), "{backend}");
+        assert!(opened.body.contains("почему запись к врачу"), "{backend}");
         assert!(!queued[0].recipient_enc.contains("old@"), "recipient encrypted in the outbox too");
         assert_eq!(key.decrypt(PURPOSE_EMAIL, &queued[0].recipient_enc).unwrap(), "old@example.ru");
         let closed = appeals::set_status(&db, &w.staff, old.id, appeals::CLOSED, t0).await.unwrap();
@@ -438,6 +444,8 @@ async fn appeal_lifecycle_deadline_encryption_and_outbox() {
         let history = nok_store::repo::audit::history(&db.read, "appeal", &old.id.to_string()).await.unwrap();
         let actions: Vec<_> = history.iter().map(|h| h.action.as_str()).collect();
         assert_eq!(actions, ["appeal.close", "appeal.answer", "appeal.take", "appeal.create"]);
+        let audited = format!("{:?}", history.iter().map(|h| (&h.before, &h.after)).collect::<Vec<_>>());
+        assert!(!audited.contains("Запись") && !audited.contains("врачу"), "{backend}: no text in the audit log");
 
         // Validation.
         assert!(appeals::submit(&db, &key, appeal(org, "not-an-address", t0)).await.is_err());
@@ -467,7 +475,7 @@ async fn appeals_are_refused_outside_every_roles_scope() {
         for id in [other, sibling] {
             forbidden(appeals::get(&db.read, &w.staff, id).await, "staff reads another organisation's appeal");
             forbidden(
-                appeals::answer(&db, &w.staff, id, "Ответ", mail, t0).await,
+                appeals::answer(&db, &key, &w.staff, id, "Ответ", mail, t0).await,
                 "staff answers another organisation's appeal",
             );
             forbidden(
@@ -479,7 +487,7 @@ async fn appeals_are_refused_outside_every_roles_scope() {
         assert_eq!(appeals::list(&db.read, &w.staff, &all).await.unwrap().total, 1);
         // Authorities: read their scope, never answer, never see another region.
         appeals::get(&db.read, &w.authority, own).await.unwrap();
-        forbidden(appeals::answer(&db, &w.authority, own, "Ответ", mail, t0).await, "authority answers");
+        forbidden(appeals::answer(&db, &key, &w.authority, own, "Ответ", mail, t0).await, "authority answers");
         forbidden(appeals::get(&db.read, &w.authority, other).await, "authority 76 reads 77");
         forbidden(appeals::get(&db.read, &auth77, own).await, "authority 77 reads 76");
         assert_eq!(appeals::list(&db.read, &w.authority, &all).await.unwrap().total, 2);
@@ -489,11 +497,11 @@ async fn appeals_are_refused_outside_every_roles_scope() {
             forbidden(appeals::get(&db.read, actor, own).await, name);
             forbidden(appeals::get(&db.read, actor, other).await, name);
             forbidden(appeals::list(&db.read, actor, &all).await, name);
-            forbidden(appeals::answer(&db, actor, own, "Ответ", mail, t0).await, name);
+            forbidden(appeals::answer(&db, &key, actor, own, "Ответ", mail, t0).await, name);
         }
         // The administrator sees all but answers none: the organisation answers.
         assert_eq!(appeals::list(&db.read, &w.admin, &all).await.unwrap().total, 3, "{backend}");
-        forbidden(appeals::answer(&db, &w.admin, own, "Ответ", mail, t0).await, "admin answers");
+        forbidden(appeals::answer(&db, &key, &w.admin, own, "Ответ", mail, t0).await, "admin answers");
         assert_eq!(mail_outbox::Entity::find().all(&db.read).await.unwrap().len(), 0, "no refused answer queued mail");
     }
 }
@@ -506,7 +514,7 @@ async fn outbox_claims_are_exclusive_and_abandoned_claims_expire() {
         let key = FieldKey::load(&db).await.unwrap();
         let t0 = now();
         let a = appeals::submit(&db, &key, appeal(staff_org(&w), "x@example.ru", t0)).await.unwrap().appeal;
-        appeals::answer(&db, &w.staff, a.id, "Ответ", mail, t0).await.unwrap();
+        appeals::answer(&db, &key, &w.staff, a.id, "Ответ", mail, t0).await.unwrap();
         let ids = outbox::due(&db.read, t0, 10).await.unwrap();
         assert_eq!(ids.len(), 1);
         let id = ids[0];

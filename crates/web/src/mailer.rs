@@ -8,7 +8,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, SinglePart, header::ContentTransferEncoding};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use nok_store::Db;
-use nok_store::crypto::{FieldKey, PURPOSE_EMAIL};
+use nok_store::crypto::{FieldKey, PURPOSE_EMAIL, PURPOSE_MAIL_BODY};
 use nok_store::entities::mail_outbox;
 use nok_store::repo::outbox;
 use nok_store::time_util::now;
@@ -132,6 +132,7 @@ impl Mailer {
     /// row so that a repeated delivery is recognisable as the same message.
     fn message(&self, row: &mail_outbox::Model) -> Result<Message, String> {
         let to = self.key.decrypt(PURPOSE_EMAIL, &row.recipient_enc).map_err(|e| e.to_string())?;
+        let body = self.key.decrypt(PURPOSE_MAIL_BODY, &row.body).map_err(|e| e.to_string())?;
         let to: Mailbox = to.parse().map_err(|e: lettre::address::AddressError| e.to_string())?;
         let domain = self.from.email.domain().to_string();
         Message::builder()
@@ -143,7 +144,7 @@ impl Mailer {
                 SinglePart::builder()
                     .header(ContentType::TEXT_PLAIN)
                     .header(ContentTransferEncoding::Base64)
-                    .body(row.body.clone()),
+                    .body(body),
             )
             .map_err(|e| e.to_string())
     }

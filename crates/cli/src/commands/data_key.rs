@@ -12,7 +12,8 @@ pub enum Action {
         /// The new key file.
         file: PathBuf,
     },
-    /// Re-encrypt every stored e-mail address and suggestions text under another key, in one transaction.
+    /// Re-encrypt every stored e-mail address, appeal text and answer, mail body and suggestions text under
+    /// another key, in one transaction.
     /// Stop the servers first; afterwards start them with the new key.
     Rekey {
         /// The key the data is encrypted with now; without it, the server secret's.

@@ -9,6 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub organization_id: i32,
+    /// The text, AES-256-GCM encrypted (`crate::crypto::PURPOSE_APPEAL_TEXT`; migration m0019 sealed older
+    /// ones); `repo::appeals::open` decrypts it and the answer.
     pub body: String,
     /// The author's e-mail, AES-256-GCM encrypted (see `crate::crypto`); never stored in clear.
     #[serde(skip)]
@@ -18,6 +20,7 @@ pub struct Model {
     pub consent_version: String,
     /// new | in_work | answered | closed
     pub status: String,
+    /// Encrypted like the text.
     pub answer: Option<String>,
     pub created_at: i64,
     /// The answer deadline: 30 days after registration.

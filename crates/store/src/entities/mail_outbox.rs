@@ -16,6 +16,7 @@ pub struct Model {
     #[serde(skip)]
     pub recipient_enc: String,
     pub subject: String,
+    /// The text, AES-256-GCM encrypted (`crate::crypto::PURPOSE_MAIL_BODY`; migration m0019 sealed older ones).
     pub body: String,
     /// pending | sending | sent | failed
     pub status: String,

@@ -23,6 +23,8 @@ mod m0015_counter_triggers;
 mod m0016_response_indexes;
 mod m0017_postgres_insert_counting;
 mod m0018_sealed_suggestions;
+mod m0019_sealed_appeal_texts;
+mod sealing;
 
 pub struct Migrator;
 
@@ -48,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_response_indexes::Migration),
             Box::new(m0017_postgres_insert_counting::Migration),
             Box::new(m0018_sealed_suggestions::Migration),
+            Box::new(m0019_sealed_appeal_texts::Migration),
         ]
     }
 }

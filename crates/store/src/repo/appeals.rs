@@ -12,7 +12,7 @@ use super::audit::{self, Entry};
 use super::feedback::{self, citizen};
 use super::outbox::{self, OutgoingMail};
 use crate::Db;
-use crate::crypto::{FieldKey, PURPOSE_EMAIL};
+use crate::crypto::{FieldKey, PURPOSE_APPEAL_TEXT, PURPOSE_EMAIL, PURPOSE_MAIL_BODY};
 use crate::entities::appeal;
 use crate::error::{Result, StoreError};
 use crate::scope::{Actor, Role};
@@ -74,7 +74,15 @@ pub fn normalize_email(email: &str) -> Result<String> {
     if ok { Ok(format!("{user}@{}", domain.to_lowercase())) } else { Err(bad()) }
 }
 
-/// Registers an appeal; the e-mail is encrypted before it reaches the database.
+/// `a` with its text and answer decrypted (as stored they are sealed with [`PURPOSE_APPEAL_TEXT`]).
+pub fn open(key: &FieldKey, mut a: appeal::Model) -> Result<appeal::Model> {
+    a.body = key.decrypt(PURPOSE_APPEAL_TEXT, &a.body)?;
+    a.answer = a.answer.map(|sealed| key.decrypt(PURPOSE_APPEAL_TEXT, &sealed)).transpose()?;
+    Ok(a)
+}
+
+/// Registers an appeal; the e-mail and the text are encrypted before they reach the database. The
+/// returned appeal is as stored (sealed; see [`open`]).
 pub async fn submit(db: &Db, key: &FieldKey, new: NewAppeal) -> Result<Submitted> {
     let mut check = feedback::Check::default();
     let body = check.field(feedback::clean_text("body", &new.body, BODY_MIN, BODY_MAX));
@@ -95,7 +103,7 @@ pub async fn submit(db: &Db, key: &FieldKey, new: NewAppeal) -> Result<Submitted
     let model = appeal::ActiveModel {
         id: Default::default(),
         organization_id: Set(new.organization_id),
-        body: Set(body),
+        body: Set(key.encrypt(PURPOSE_APPEAL_TEXT, &body)),
         email_enc: Set(key.encrypt(PURPOSE_EMAIL, &email)),
         consent_at: Set(new.at),
         consent_version: Set(CONSENT_VERSION.into()),
@@ -356,10 +364,13 @@ pub struct AnswerMail {
     pub body: String,
 }
 
-/// Answers an appeal (its organisation's staff only): in one transaction the answer is stored, the status
-/// becomes `answered`, the e-mail to the author is put in the outbox and the change is audited.
+/// Answers an appeal (its organisation's staff only): in one transaction the answer is stored (sealed), the
+/// status becomes `answered`, the e-mail to the author is put in the outbox (its body sealed; `mail` gets
+/// the appeal opened) and the change is audited (the answer's length, not its text). Returns the appeal
+/// as stored.
 pub async fn answer(
     db: &Db,
+    key: &FieldKey,
     actor: &Actor,
     id: i32,
     text: &str,
@@ -374,11 +385,11 @@ pub async fn answer(
     }
     let mut m: appeal::ActiveModel = current.clone().into();
     m.status = Set(ANSWERED.into());
-    m.answer = Set(Some(text.clone()));
+    m.answer = Set(Some(key.encrypt(PURPOSE_APPEAL_TEXT, &text)));
     m.answered_at = Set(Some(at));
     m.updated_at = Set(at);
     let updated = appeal::Entity::update(m).exec(&txn).await?;
-    let AnswerMail { subject, body } = mail(&updated);
+    let AnswerMail { subject, body } = mail(&open(key, updated.clone())?);
     let mail_id = outbox::enqueue_in(
         &txn,
         OutgoingMail {
@@ -387,13 +398,13 @@ pub async fn answer(
             object_id: updated.id.to_string(),
             recipient_enc: updated.email_enc.clone(),
             subject,
-            body,
+            body: key.encrypt(PURPOSE_MAIL_BODY, &body),
         },
         at,
     )
     .await?;
-    let after =
-        serde_json::json!({ "status": ANSWERED, "answer": text, "mail_id": mail_id, "late": at > updated.due_at });
+    let chars = text.chars().count();
+    let after = serde_json::json!({ "status": ANSWERED, "answer_chars": chars, "mail_id": mail_id, "late": at > updated.due_at });
     audit::record(
         &txn,
         actor,

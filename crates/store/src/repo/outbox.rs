@@ -36,6 +36,7 @@ pub struct OutgoingMail {
     /// The recipient, encrypted with [`crate::crypto::PURPOSE_EMAIL`].
     pub recipient_enc: String,
     pub subject: String,
+    /// The text, encrypted with [`crate::crypto::PURPOSE_MAIL_BODY`].
     pub body: String,
 }
 

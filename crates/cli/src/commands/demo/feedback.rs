@@ -304,7 +304,7 @@ async fn appeals_of(
         let answered = created + answer_days * DAY;
         let text = pick(rng, &APPEAL_ANSWERS);
         let mail = |a: &_| nok_web::routes::feedback::answer_mail(a, &org.short_name);
-        appeals::answer(db, staff, id, text, mail, answered).await?;
+        appeals::answer(db, key, staff, id, text, mail, answered).await?;
         if status == appeals::CLOSED {
             let closed = (answered + rng.random_range(HOUR..5 * DAY)).min(now - HOUR);
             appeals::set_status(db, staff, id, appeals::CLOSED, closed).await?;

@@ -201,7 +201,7 @@ async fn detail_page(
     answer_text: String,
     done: Option<String>,
 ) -> AppResult<Response> {
-    let a = appeals::get(&state.db.read, actor, id).await?;
+    let a = appeals::open(&state.field_key, appeals::get(&state.db.read, actor, id).await?)?;
     let org = nok_store::repo::organizations::get(&state.db.read, actor, a.organization_id).await?;
     let at = now();
     let (deadline, overdue) = deadline_text(&a, at);
@@ -318,7 +318,17 @@ async fn answer(
         };
         return Ok(page(&view));
     }
-    match appeals::answer(&state.db, &actor, id, &f.answer, |a| answer_mail(a, &org.short_name), now()).await {
+    match appeals::answer(
+        &state.db,
+        &state.field_key,
+        &actor,
+        id,
+        &f.answer,
+        |a| answer_mail(a, &org.short_name),
+        now(),
+    )
+    .await
+    {
         Ok(_) => {
             crate::mailer::wake();
             Ok(done(id, "answer"))

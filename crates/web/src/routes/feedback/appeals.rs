@@ -102,7 +102,7 @@ async fn status(
     Path(token): Path<String>,
     Query(q): Query<StatusQuery>,
 ) -> AppResult<Response> {
-    let appeal = appeals::by_token(&state.db.read, &token).await?;
+    let appeal = appeals::open(&state.field_key, appeals::by_token(&state.db.read, &token).await?)?;
     let org = super::org_of(&state, appeal.organization_id).await?;
     let view = StatusPage {
         ctx,

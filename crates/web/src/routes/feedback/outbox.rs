@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use nok_store::crypto::PURPOSE_EMAIL;
+use nok_store::crypto::{PURPOSE_EMAIL, PURPOSE_MAIL_BODY};
 use nok_store::entities::mail_outbox;
 use nok_store::repo::outbox;
 use serde::Deserialize;
@@ -91,5 +91,6 @@ struct MessagePage {
 async fn detail(State(state): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let actor = actor(&ctx)?;
     let m = outbox::get(&state.db.read, &actor, id).await?;
-    Ok(page(&MessagePage { ctx, row: row(&state, &m), body: m.body }))
+    let body = state.field_key.decrypt(PURPOSE_MAIL_BODY, &m.body).unwrap_or_else(|_| "—".into());
+    Ok(page(&MessagePage { ctx, row: row(&state, &m), body }))
 }
