@@ -89,15 +89,18 @@ pub async fn load(db: &Db, file: Option<&Path>) -> Result<FieldKey> {
         Some(path) => read_file(path)?,
         None => FieldKey::load(db).await?,
     };
-    if check_value(&db.write).await?.is_none() {
-        // Before the first check value, the data stored so far says which key it was sealed with.
-        if let Some((column, value)) = any_sealed(&db.write).await? {
-            key.decrypt(column.purpose, &value).map_err(|_| StoreError::WrongDataKey)?;
+    let check = match setting_value(&db.write, CHECK_SETTING).await? {
+        Some(check) => check,
+        None => {
+            // Before the first check value, the data stored so far says which key it was sealed with.
+            if let Some((column, value)) = any_sealed(&db.write, &SEALED).await? {
+                key.decrypt(column.purpose, &value).map_err(|_| StoreError::WrongDataKey)?;
+            }
+            put_check(&db.write, &key, false).await?;
+            // Read back: of two instances starting at once with different keys, one fails below.
+            setting_value(&db.write, CHECK_SETTING).await?.ok_or(StoreError::NotFound)?
         }
-        put_check(&db.write, &key, false).await?;
-    }
-    // Read back: of two instances starting at once with different keys, one fails here.
-    let check = check_value(&db.write).await?.ok_or(StoreError::NotFound)?;
+    };
     key.decrypt(CHECK_PURPOSE, &check).map_err(|_| StoreError::WrongDataKey)?;
     Ok(key)
 }
@@ -117,10 +120,10 @@ pub async fn sealed_count(db: &Db) -> Result<u64> {
     Ok(total)
 }
 
-/// Re-encrypts every sealed value from `from` to `to` in one transaction, records `to`'s check value and
-/// an audit entry by `actor`;
-/// `progress` gets the number of values done so far. A value `from` does not open stops it with nothing
-/// changed (the error names the table and row). Returns how many values were re-encrypted.
+/// Re-encrypts every sealed value from `from` to `to` in one transaction, records `to`'s check value and an
+/// audit entry by `actor`; `progress` gets the number of values done so far. A value `from` does not open
+/// stops it with nothing changed (the error names the table and row). Returns how many values were
+/// re-encrypted.
 pub async fn rekey(
     db: &Db,
     actor: &crate::Actor,
@@ -211,13 +214,13 @@ pub(crate) async fn rewrite_column<C: ConnectionTrait>(
     }
 }
 
-async fn check_value<C: ConnectionTrait>(conn: &C) -> Result<Option<String>> {
-    let select =
-        Query::select().column("value").from("setting").and_where(Expr::col("key").eq(CHECK_SETTING)).to_owned();
-    Ok(match conn.query_one(&select).await? {
-        Some(row) => Some(row.try_get("", "value")?),
-        None => None,
-    })
+/// The stored value of setting `key` (read without the entity, so that migrations can use it too).
+pub(crate) async fn setting_value<C: ConnectionTrait>(conn: &C, key: &str) -> Result<Option<String>, DbErr> {
+    let select = Query::select().column("value").from("setting").and_where(Expr::col("key").eq(key)).to_owned();
+    match conn.query_one(&select).await? {
+        Some(row) => Ok(Some(row.try_get("", "value")?)),
+        None => Ok(None),
+    }
 }
 
 /// Stores `key`'s check value: always with `replace`, otherwise only when there is none.
@@ -238,9 +241,12 @@ async fn put_check<C: ConnectionTrait>(conn: &C, key: &FieldKey, replace: bool) 
     Ok(())
 }
 
-/// One sealed value and its column, if the database holds any.
-async fn any_sealed<C: ConnectionTrait>(conn: &C) -> Result<Option<(SealedColumn, String)>> {
-    for column in SEALED {
+/// One value of `columns` and its column, if the database holds any.
+pub(crate) async fn any_sealed<C: ConnectionTrait>(
+    conn: &C,
+    columns: &[SealedColumn],
+) -> Result<Option<(SealedColumn, String)>, DbErr> {
+    for &column in columns {
         let select = Query::select()
             .expr_as(Expr::col(column.column), "value")
             .from(column.table)

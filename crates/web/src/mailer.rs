@@ -180,7 +180,7 @@ pub fn spawn(db: Db, mailer: Mailer) -> tokio::task::JoinHandle<()> {
 
 /// Starts the sender configured from the environment; a bad SMTP setting is logged and mail stays queued.
 pub fn start(state: &crate::state::AppState) -> Option<tokio::task::JoinHandle<()>> {
-    match Mailer::from_env(state.field_key()) {
+    match Mailer::from_env(state.field_key.clone()) {
         Ok(mailer) => Some(spawn(state.db.clone(), mailer)),
         Err(e) => {
             tracing::error!(error = %e, "mail sender not started: messages stay queued in the outbox");

@@ -28,11 +28,6 @@ impl AppState {
     pub fn new(shared: Shared) -> AppState {
         AppState(Arc::new(shared))
     }
-
-    /// The key that encrypts personal data at rest (e-mail addresses, suggestions texts).
-    pub fn field_key(&self) -> nok_store::crypto::FieldKey {
-        self.field_key.clone()
-    }
 }
 
 impl Deref for AppState {

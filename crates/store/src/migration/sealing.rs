@@ -34,17 +34,7 @@ pub(super) async fn open(m: &SchemaManager<'_>, columns: &[SealedColumn]) -> Res
 /// secret is made). With `create`, makes the secret when missing (the row `repo::settings::secret` makes).
 async fn server_key(m: &SchemaManager<'_>, columns: &[SealedColumn], create: bool) -> Result<Option<FieldKey>, DbErr> {
     let conn = m.get_connection();
-    let mut any = false;
-    for column in columns {
-        let probe = Query::select()
-            .expr(Expr::col(column.column))
-            .from(column.table)
-            .and_where(Expr::col(column.column).is_not_null())
-            .limit(1)
-            .to_owned();
-        any |= conn.query_one(&probe).await?.is_some();
-    }
-    if !any {
+    if data_key::any_sealed(conn, columns).await?.is_none() {
         return Ok(None);
     }
     if create {
@@ -56,11 +46,11 @@ async fn server_key(m: &SchemaManager<'_>, columns: &[SealedColumn], create: boo
             .to_owned();
         conn.execute(&insert).await?;
     }
-    let Some(secret) = setting(conn, "secret").await? else {
+    let Some(secret) = data_key::setting_value(conn, "secret").await? else {
         return Err(DbErr::Migration("personal data are stored encrypted but the server secret is gone".into()));
     };
     let key = FieldKey::derive(&crate::repo::settings::secret_bytes(&secret));
-    let check = setting(conn, data_key::CHECK_SETTING).await?;
+    let check = data_key::setting_value(conn, data_key::CHECK_SETTING).await?;
     if check.is_some_and(|c| key.decrypt(data_key::CHECK_PURPOSE, &c).is_err()) {
         return Err(DbErr::Migration(
             "personal data are sealed under a key file: move them to the server secret's key \
@@ -69,12 +59,4 @@ async fn server_key(m: &SchemaManager<'_>, columns: &[SealedColumn], create: boo
         ));
     }
     Ok(Some(key))
-}
-
-async fn setting<C: ConnectionTrait>(conn: &C, key: &str) -> Result<Option<String>, DbErr> {
-    let select = Query::select().column("value").from("setting").and_where(Expr::col("key").eq(key)).to_owned();
-    match conn.query_one(&select).await? {
-        Some(row) => Ok(Some(row.try_get("", "value")?)),
-        None => Ok(None),
-    }
 }

@@ -110,8 +110,7 @@ async fn queue(State(state): State<AppState>, ctx: Ctx, Query(q): Query<QueueQue
         Some("stale") => Some(nok_i18n::t("flagged-done-stale")),
         _ => None,
     };
-    let key = state.field_key();
-    let items = list.items.iter().map(|row| Item::new(row, &key)).collect();
+    let items = list.items.iter().map(|row| Item::new(row, &state.field_key)).collect();
     let export = ExportLinks::new("/cabinet/flagged/export", "");
     Ok(page(&QueuePage { ctx, items, total: list.total, pager, done, export }))
 }
@@ -128,11 +127,11 @@ async fn export(State(state): State<AppState>, ctx: Ctx, Path(format): Path<Stri
         "flagged-col-answers",
         "flagged-col-suggestions",
     ]);
-    let key = state.field_key();
+    let key = &state.field_key;
     table.rows = rows
         .iter()
         .map(|row| {
-            let i = Item::new(row, &key);
+            let i = Item::new(row, key);
             vec![
                 Cell::Text(i.received),
                 Cell::Text(i.organization),
@@ -183,5 +182,5 @@ async fn confirm_reject(State(state): State<AppState>, ctx: Ctx, Path(id): Path<
     let actor = ctx.require_user()?.clone();
     let id = parse_id(&id)?;
     let row = flagged::get(&state.db.read, &actor, &id).await?;
-    Ok(page(&ConfirmPage { ctx, item: Item::new(&row, &state.field_key()) }))
+    Ok(page(&ConfirmPage { ctx, item: Item::new(&row, &state.field_key) }))
 }

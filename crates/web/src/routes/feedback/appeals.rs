@@ -71,7 +71,7 @@ async fn submit(
         ip_hash: Some(origin.ip_hash),
         at: now(),
     };
-    match appeals::submit(&state.db, &state.field_key(), new).await {
+    match appeals::submit(&state.db, &state.field_key, new).await {
         Ok(s) => Ok(Redirect::to(&format!("/appeals/status/{}?new=1", s.token)).into_response()),
         Err(e) => Ok(form_page(ctx, org, f, FormErrors::from_store(e)?)),
     }

@@ -42,7 +42,7 @@ pub struct Row {
 }
 
 fn row(state: &AppState, m: &mail_outbox::Model) -> Row {
-    let key = state.field_key();
+    let key = &state.field_key;
     Row {
         id: m.id,
         created: datetime(m.created_at),
