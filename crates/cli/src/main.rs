@@ -68,6 +68,25 @@ fn init_logging(json: bool) {
     if json { builder.json().flatten_event(true).init() } else { builder.init() }
 }
 
+/// What to do about a data key error, in the user's language.
+fn data_key_hint(e: &nok_store::StoreError) -> Option<String> {
+    use nok_store::StoreError::{KeyFile, WrongDataKey};
+    use nok_store::error::KeyFileProblem::{Exists, Format, Io, Missing};
+    match e {
+        WrongDataKey => Some(nok_i18n::t("cli-data-key-wrong")),
+        KeyFile { path, problem } => {
+            let id = match problem {
+                Missing => "cli-data-key-file-missing",
+                Exists => "cli-data-key-file-exists",
+                Format => "cli-data-key-file-format",
+                Io(_) => "cli-data-key-file-unreadable",
+            };
+            Some(nok_i18n::t!(id, path = path.as_str()))
+        }
+        _ => None,
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_json);
@@ -92,9 +111,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("{}: {e:#}", nok_i18n::t("cli-error"));
-            let wrong_key = e.chain().any(|c| matches!(c.downcast_ref(), Some(nok_store::StoreError::WrongDataKey)));
-            if wrong_key {
-                eprintln!("{}", nok_i18n::t("cli-data-key-wrong"));
+            if let Some(hint) = e.chain().find_map(|c| c.downcast_ref().and_then(data_key_hint)) {
+                eprintln!("{hint}");
             }
             ExitCode::FAILURE
         }

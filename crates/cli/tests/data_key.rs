@@ -40,7 +40,15 @@ fn the_demo_data_moves_to_a_key_file_and_back() {
     let before = std::fs::read_to_string(&key).unwrap();
     let again = nok(&db, &["data-key", "generate", key.to_str().unwrap()]);
     assert!(!again.status.success(), "an existing key file is not overwritten");
+    assert!(text(&again).contains("уже существует"), "{}", text(&again));
     assert_eq!(std::fs::read_to_string(&key).unwrap(), before);
+    let missing = dir.path().join("missing.key");
+    let out = nok(&db, &["data-key", "rekey", "--to", missing.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("не найден"), "{}", text(&out));
+    let bad = dir.path().join("bad.key");
+    std::fs::write(&bad, "abc").unwrap();
+    let out = nok(&db, &["data-key", "rekey", "--to", bad.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("64 шестнадцатеричные цифры"), "{}", text(&out));
 
     let out = nok(&db, &["data-key", "rekey", "--from", other.to_str().unwrap(), "--to", key.to_str().unwrap()]);
     assert!(!out.status.success() && text(&out).contains("does not open"), "{}", text(&out));

@@ -10,7 +10,7 @@
 
 use crate::Db;
 use crate::crypto::{FieldKey, PURPOSE_APPEAL_TEXT, PURPOSE_EMAIL, PURPOSE_MAIL_BODY, PURPOSE_SUGGESTIONS};
-use crate::error::{Result, StoreError};
+use crate::error::{KeyFileProblem, Result, StoreError};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Order, Query};
 use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
 use std::path::Path;
@@ -58,12 +58,21 @@ const CHUNK: u64 = 1000;
 
 /// The key from a key file: 64 hexadecimal digits (surrounding white space ignored).
 pub fn read_file(path: &Path) -> Result<FieldKey> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| StoreError::Invalid(format!("data key file {}: {e}", path.display())))?;
-    let bytes = hex::decode(text.trim()).ok().filter(|b| b.len() == 32).ok_or_else(|| {
-        StoreError::Invalid(format!("data key file {}: expected 64 hexadecimal digits", path.display()))
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| key_file_error(path, e))?;
+    let bytes = hex::decode(text.trim())
+        .ok()
+        .filter(|b| b.len() == 32)
+        .ok_or_else(|| StoreError::KeyFile { path: path.display().to_string(), problem: KeyFileProblem::Format })?;
     Ok(FieldKey::derive(&bytes))
+}
+
+fn key_file_error(path: &Path, e: std::io::Error) -> StoreError {
+    let problem = match e.kind() {
+        std::io::ErrorKind::NotFound => KeyFileProblem::Missing,
+        std::io::ErrorKind::AlreadyExists => KeyFileProblem::Exists,
+        _ => KeyFileProblem::Io(e),
+    };
+    StoreError::KeyFile { path: path.display().to_string(), problem }
 }
 
 /// Writes a new random key file readable by its owner only; never overwrites a file.
@@ -76,7 +85,7 @@ pub fn generate_file(path: &Path) -> Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let io = |e: std::io::Error| StoreError::Invalid(format!("data key file {}: {e}", path.display()));
+    let io = |e| key_file_error(path, e);
     let mut file = options.open(path).map_err(io)?;
     writeln!(file, "{}", hex::encode(bytes)).map_err(io)?;
     file.sync_all().map_err(io)

@@ -21,8 +21,23 @@ pub enum StoreError {
          with (NOK_DATA_KEY_FILE, or none for the server secret); `nok data-key rekey` moves the data to another key"
     )]
     WrongDataKey,
+    #[error("data key file {path}: {problem}")]
+    KeyFile { path: String, problem: KeyFileProblem },
     #[error("unsupported database URL {0:?}: expected sqlite://… or postgres://…")]
     UnsupportedUrl(String),
+}
+
+/// What is wrong with a data key file (`crate::data_key`).
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileProblem {
+    #[error("no such file")]
+    Missing,
+    #[error("the file exists already and is not overwritten")]
+    Exists,
+    #[error("expected 64 hexadecimal digits")]
+    Format,
+    #[error("{0}")]
+    Io(std::io::Error),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
