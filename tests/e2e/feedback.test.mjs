@@ -88,7 +88,15 @@ test('an appeal gets a private page with its deadline and appears in the cabinet
   const text = await page.textContent('main');
   assert.match(text, /новое/);
   assert.match(text, /Срок ответа\s*\d\d\.\d\d\.\d{4}/);
+  assert.match(text, /когда откроется запись к окулисту/, 'the stored (encrypted) text is shown decrypted');
   await assertAccessible(page, 'appeal status page');
+  // The same page in the low-vision mode, switched on by keyboard through its own link.
+  await page.focus('a[href^="/low-vision?on=1"]');
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.ok(await page.evaluate(() => document.body.classList.contains('low-vision')));
+  assert.match(await page.textContent('main'), /когда откроется запись к окулисту/);
+  await assertAccessible(page, 'appeal status page, low vision');
+  await page.goto(`${BASE}/low-vision?on=0&back=/`);
 
   await signIn(page, 'authority');
   await page.goto(`${BASE}/cabinet/appeals`);
@@ -96,10 +104,17 @@ test('an appeal gets a private page with its deadline and appears in the cabinet
   assert.doesNotMatch(await page.textContent('main'), /e2e@example\.ru/);
   await Promise.all([page.waitForNavigation(), page.click('tbody tr a')]);
   await assertAccessible(page, 'appeal page in the cabinet');
+  const sealed = /v1\.[0-9a-f]{16}/;
+  assert.doesNotMatch(await page.textContent('main'), sealed, 'texts are shown decrypted');
+  assert.match(await page.locator('dd.fb-text').first().textContent(), /[а-яА-Я]{3}/);
 
   await signIn(page, 'admin');
   await page.goto(`${BASE}/admin/outbox`);
   await assertAccessible(page, '/admin/outbox');
+  await Promise.all([page.waitForNavigation(), page.click('tbody tr a')]);
+  assert.doesNotMatch(await page.textContent('main'), sealed, 'the mail body is shown decrypted');
+  assert.match(await page.textContent('main'), /[а-яА-Я]{3}/);
+  await assertAccessible(page, 'a message in the in-app mailbox');
 });
 
 test('agreement with the rating by keyboard only, one vote per device', async () => {

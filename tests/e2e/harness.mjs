@@ -56,5 +56,7 @@ export async function signIn(page, login) {
   await page.goto(`${BASE}/login`);
   await page.fill('#login', login);
   await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  // The login form's own button: when someone is signed in already, the header's logout button comes first.
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/login"] button[type=submit]')]);
+  if (new URL(page.url()).pathname === '/login') throw new Error(`sign-in as ${login} failed`);
 }
